@@ -1,0 +1,72 @@
+import { useState } from 'preact/hooks';
+import { askBackground } from '@/utils/messages';
+import { clearBundles, deleteBundle, type CompanionDb } from '@/utils/store';
+import { BundleList } from './BundleList';
+import type { ClipboardLike } from './CopyButton';
+import { useNow, useStoreData, type RuntimeLike } from './use-store-data';
+
+type Tab = 'bundles' | 'tokens' | 'warnings';
+
+export function App(props: { openDb: () => Promise<CompanionDb>; runtime: RuntimeLike; clipboard: ClipboardLike }) {
+  const data = useStoreData(props.openDb, props.runtime);
+  const [tab, setTab] = useState<Tab>('bundles');
+  const now = useNow(data.bundles.some((b) => b.expiresAt !== undefined && b.expiresAt > Date.now() - 1000));
+
+  const bundleActions = {
+    async saveCopy(id: string) {
+      const answer = await askBackground(props.runtime, 'save-bundle-copy', { id });
+      return answer.ok ? 'Saving the verified copy…' : `${answer.error.message} ${answer.error.hint}`;
+    },
+    async remove(id: string) {
+      if (data.db) await deleteBundle(data.db, id);
+      await data.refresh();
+    },
+    async clearAll() {
+      if (data.db) await clearBundles(data.db);
+      await data.refresh();
+    },
+  };
+
+  const tabs: Array<[Tab, string, number]> = [
+    ['bundles', 'Bundles', data.bundles.length],
+    ['tokens', 'Tokens', data.tokens.length],
+    ['warnings', 'Warnings', data.warnings.filter((w) => !w.dismissed).length],
+  ];
+
+  return (
+    <div class="popup" aria-busy={data.loading}>
+      <header>
+        <h1>Astra Companion</h1>
+        <nav role="tablist" aria-label="Sections">
+          {tabs.map(([id, label, count]) => (
+            <button
+              key={id}
+              type="button"
+              role="tab"
+              id={`tab-${id}`}
+              aria-selected={tab === id}
+              aria-controls={`panel-${id}`}
+              class="tab"
+              onClick={() => setTab(id)}
+            >
+              {label} <span class="count">{count}</span>
+            </button>
+          ))}
+        </nav>
+      </header>
+      <main>
+        <div id={`panel-${tab}`} role="tabpanel" aria-labelledby={`tab-${tab}`}>
+        {data.loading ? (
+          <p class="loading">Loading…</p>
+        ) : tab === 'bundles' ? (
+          <BundleList records={data.bundles} now={now} clipboard={props.clipboard} actions={bundleActions} />
+        ) : tab === 'tokens' ? (
+          <p class="empty">No tokens yet.</p>
+        ) : (
+          <p class="empty">No warnings.</p>
+        )}
+        </div>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,15 @@
+import { installNetworkHook } from '@/utils/network-hook';
+
+// MAIN world at document_start: runs before the console's own scripts, so every API call is seen.
+export default defineContentScript({
+  matches: ['https://astra.datastax.com/*'],
+  world: 'MAIN',
+  runAt: 'document_start',
+  main() {
+    try {
+      installNetworkHook(window);
+    } catch {
+      // the console must keep working whatever happens here
+    }
+  },
+});

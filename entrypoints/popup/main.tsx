@@ -1,0 +1,12 @@
+import { render } from 'preact';
+import { App } from '@/components/popup/App';
+import { openStore } from '@/utils/store';
+
+render(
+  <App
+    openDb={() => openStore()}
+    runtime={browser.runtime}
+    clipboard={navigator.clipboard}
+  />,
+  document.getElementById('app')!,
+);

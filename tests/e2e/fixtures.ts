@@ -1,0 +1,97 @@
+/**
+ * Playwright fixtures: a local Astra replica per worker, and per test a fresh Debian Chromium with the
+ * PRODUCTION build of the extension loaded, on the real host names mapped to the replica.
+ */
+import { test as base, chromium, type BrowserContext, type Page, type Worker } from '@playwright/test';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startReplica, type Replica } from '../replica/server';
+
+export const EXTENSION_DIR = path.resolve('.output/chrome-mv3');
+export const SCREENSHOT_DIR = path.resolve('docs/screenshots');
+
+export function chromiumPath(): string {
+  const candidates = [process.env.CHROME_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[];
+  const found = candidates.find((candidate) => existsSync(candidate));
+  if (!found) throw new Error('No Chromium found: install Debian\'s "chromium" package or set CHROME_PATH.');
+  return found;
+}
+
+export interface Fixtures {
+  context: BrowserContext;
+  serviceWorker: Worker;
+  extensionId: string;
+  downloadDir: string;
+  openPopup(): Promise<Page>;
+  shoot(page: Page, name: string): Promise<void>;
+}
+
+export const test = base.extend<Fixtures, { replica: Replica }>({
+  replica: [
+    async ({}, use) => {
+      const replica = await startReplica({ port: 0 });
+      await use(replica);
+      await replica.close();
+    },
+    { scope: 'worker' },
+  ],
+
+  downloadDir: async ({}, use) => {
+    await use(mkdtempSync(path.join(tmpdir(), 'astra-companion-downloads-')));
+  },
+
+  context: async ({ replica }, use) => {
+    if (!existsSync(path.join(EXTENSION_DIR, 'manifest.json'))) {
+      throw new Error(`No extension build at ${EXTENSION_DIR}: run "npm run build" first.`);
+    }
+    replica.resetFaults();
+    const context = await chromium.launchPersistentContext('', {
+      executablePath: chromiumPath(),
+      headless: true,
+      acceptDownloads: true,
+      viewport: { width: 1280, height: 800 },
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        `--disable-extensions-except=${EXTENSION_DIR}`,
+        `--load-extension=${EXTENSION_DIR}`,
+        ...replica.chromiumArgs,
+      ],
+    });
+    await use(context);
+    await context.close();
+  },
+
+  serviceWorker: async ({ context }, use) => {
+    const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
+    await use(worker);
+  },
+
+  extensionId: async ({ serviceWorker }, use) => {
+    await use(new URL(serviceWorker.url()).host);
+  },
+
+  openPopup: async ({ context, extensionId }, use) => {
+    await use(async () => {
+      const popup = await context.newPage();
+      await popup.setViewportSize({ width: 400, height: 600 });
+      await popup.goto(`chrome-extension://${extensionId}/popup.html`);
+      return popup;
+    });
+  },
+
+  shoot: async ({}, use) => {
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    await use(async (page, name) => {
+      await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
+    });
+  },
+});
+
+export { expect } from '@playwright/test';
