@@ -1,0 +1,195 @@
+/**
+ * In the console's "Secure Connect Bundle Download" dialog: read the link it shows (the DOM fallback
+ * for captures the network hook missed), and show what Astra Companion knows of it: verified, or the
+ * problem and its hint, and the time left on the link. Outside a dialog (serverless "Download SCB"),
+ * the same status shows in a small floating panel.
+ *
+ * Try it: https://astra.datastax.com/org/{orgId}/database/{dbId}/connect > Get Bundle.
+ */
+import { findBundleLinks, mightContainBundleLinks } from '@/utils/find-bundle-links';
+import { formatBytes, formatCountdown, formatDate } from '@/utils/format';
+import type { BundleSummary, CapturedLink } from '@/utils/messages';
+import { createPanelHost, el, type PanelHost } from './panel-host';
+
+export interface BundlePanelEnv {
+  document: Document;
+  now(): number;
+  captureLinks(links: CapturedLink[]): void;
+  summaries(urls: string[]): Promise<BundleSummary[]>;
+  saveCopy(id: string): Promise<string | null>;
+  /** Calls back whenever the background says stored bundles changed; returns the unsubscribe. */
+  onStoreChanged(listener: () => void): () => void;
+}
+
+const DIALOG_TITLE = /secure connect bundle|download scb|secure bundle/i;
+
+/** Links shown in a dialog: anchors' hrefs and the text of its code boxes. */
+export function linksInDialog(dialog: Element): CapturedLink[] {
+  const texts: string[] = [];
+  for (const anchor of dialog.querySelectorAll('a[href]')) texts.push((anchor as HTMLAnchorElement).href);
+  for (const code of dialog.querySelectorAll('code, pre, textarea, input')) {
+    texts.push(code instanceof HTMLInputElement || code instanceof HTMLTextAreaElement ? code.value : code.textContent ?? '');
+  }
+  const text = texts.join('\n');
+  return mightContainBundleLinks(text) ? findBundleLinks(text) : [];
+}
+
+function describe(summary: BundleSummary | undefined, now: number, onSave: (id: string) => void): { tone: 'info' | 'ok' | 'bad'; children: Array<Node | string> } {
+  if (!summary) {
+    return { tone: 'info', children: [el('span', { class: 'title' }, 'Astra Companion is looking at this bundle link…')] };
+  }
+  const left = summary.expiresAt !== undefined ? summary.expiresAt - now : undefined;
+  const time =
+    left === undefined ? '' : left > 0 ? `Link valid for ${formatCountdown(left)}` : 'Link expired';
+  const save = summary.hasCopy
+    ? el('button', { type: 'button', 'data-action': 'save-copy' }, 'Save verified copy')
+    : null;
+  save?.addEventListener('click', () => onSave(summary.id));
+
+  if (summary.status === 'checking') {
+    return { tone: 'info', children: [el('span', { class: 'title' }, 'Astra Companion is checking the bundle…'), el('div', { class: 'row muted' }, time)] };
+  }
+  if (summary.status === 'verified') {
+    const facts = [
+      summary.size !== undefined ? formatBytes(summary.size) : null,
+      summary.entryCount !== undefined ? `${summary.entryCount} files` : null,
+      summary.certNotAfter ? `cert valid until ${formatDate(summary.certNotAfter)}` : null,
+      'copy kept',
+    ].filter(Boolean);
+    return {
+      tone: 'ok',
+      children: [el('span', { class: 'title' }, `Verified: ${facts.join(', ')}`), el('div', { class: 'row' }, el('span', { class: 'muted' }, time), save)],
+    };
+  }
+  const problem = summary.problem;
+  return {
+    tone: 'bad',
+    children: [
+      el('span', { class: 'title' }, problem?.message ?? 'This bundle has a problem.'),
+      el('div', {}, problem?.hint ?? ''),
+      el('div', { class: 'row' }, el('span', { class: 'muted' }, time), save),
+    ],
+  };
+}
+
+/** Shows and keeps up to date the status of the link(s) a dialog (or a floating panel) is about. */
+function statusView(panel: PanelHost, env: BundlePanelEnv, signal: AbortSignal) {
+  let urls: string[] = [];
+  let summaries: BundleSummary[] = [];
+  let message: string | null = null;
+  const draw = () => {
+    const shown = summaries.find((s) => s.url === urls[0]) ?? summaries[0];
+    const view = describe(shown, env.now(), async (id) => {
+      message = await env.saveCopy(id);
+      draw();
+    });
+    panel.setTone(view.tone);
+    panel.render(...view.children, message ? el('div', { class: 'muted' }, message) : null);
+  };
+  const refresh = async () => {
+    if (!urls.length) return draw();
+    try {
+      summaries = await env.summaries(urls);
+    } catch {
+      // the extension was reloaded: keep the last view
+    }
+    if (!signal.aborted) draw();
+  };
+  const unsubscribe = env.onStoreChanged(() => void refresh());
+  // A countdown needs one redraw a second, and nothing else; stops with the dialog.
+  const timer = setInterval(draw, 1000);
+  signal.addEventListener('abort', () => {
+    unsubscribe();
+    clearInterval(timer);
+    panel.remove();
+  });
+  return {
+    show(next: string[]) {
+      if (next.join() === urls.join()) return;
+      urls = next;
+      message = null;
+      void refresh();
+    },
+    refresh,
+  };
+}
+
+/** Attaches to one dialog: captures its link(s), shows the panel, follows region changes. */
+function attachToDialog(dialog: Element, env: BundlePanelEnv, signal: AbortSignal) {
+  const panel = createPanelHost('astra-companion-bundle-panel', { label: 'Astra Companion bundle check' });
+  const content = dialog.querySelector('[class*="DialogContent"], [class*="dialogContent"]') ?? dialog.querySelector('[role="document"]') ?? dialog;
+  content.append(panel.host);
+  const view = statusView(panel, env, signal);
+  const read = () => {
+    const links = linksInDialog(dialog);
+    if (!links.length) return;
+    env.captureLinks(links);
+    view.show(links.map((l) => l.url));
+  };
+  read();
+  const observer = new MutationObserver((records) => {
+    // Our own panel's changes are not the console's.
+    if (records.every((r) => panel.host.contains(r.target))) return;
+    read();
+  });
+  observer.observe(dialog, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['href', 'value'] });
+  signal.addEventListener('abort', () => observer.disconnect());
+}
+
+function isBundleDialog(dialog: Element): boolean {
+  return DIALOG_TITLE.test(dialog.textContent ?? '') || dialog.querySelector('a[href*="secure-connect"]') !== null;
+}
+
+/** Watches for bundle dialogs while on a database page; `signal` ends it on route change. */
+export function watchBundleDialogs(env: BundlePanelEnv, signal: AbortSignal): { floating(urls: string[]): void } {
+  const attached = new Map<Element, AbortController>();
+  const scan = () => {
+    for (const [dialog, controller] of attached) {
+      if (!dialog.isConnected) {
+        controller.abort();
+        attached.delete(dialog);
+      }
+    }
+    for (const dialog of env.document.querySelectorAll('[role="dialog"]')) {
+      if (attached.has(dialog) || !isBundleDialog(dialog)) continue;
+      const controller = new AbortController();
+      signal.addEventListener('abort', () => controller.abort());
+      attached.set(dialog, controller);
+      attachToDialog(dialog, env, controller.signal);
+    }
+  };
+  let pending = false;
+  const observer = new MutationObserver(() => {
+    if (pending) return;
+    pending = true;
+    // One scan per frame at most, after the console finished its own DOM work.
+    requestAnimationFrame(() => {
+      pending = false;
+      if (!signal.aborted) scan();
+    });
+  });
+  observer.observe(env.document.body ?? env.document.documentElement, { childList: true, subtree: true });
+  signal.addEventListener('abort', () => observer.disconnect());
+  scan();
+
+  let floating: { controller: AbortController; view: ReturnType<typeof statusView> } | null = null;
+  return {
+    /** A link captured with no dialog open (serverless "Download SCB"): show its status in a corner. */
+    floating(urls: string[]) {
+      if (signal.aborted || [...attached.keys()].some((d) => d.isConnected)) return;
+      if (!floating) {
+        const controller = new AbortController();
+        signal.addEventListener('abort', () => controller.abort());
+        const panel = createPanelHost('astra-companion-floating-panel', { floating: true, label: 'Astra Companion bundle check' });
+        env.document.body.append(panel.host);
+        floating = { controller, view: statusView(panel, env, controller.signal) };
+        // Gone after a minute: the popup keeps the full story.
+        setTimeout(() => {
+          controller.abort();
+          floating = null;
+        }, 60_000);
+      }
+      floating.view.show(urls);
+    },
+  };
+}
