@@ -143,6 +143,7 @@ function isBundleDialog(dialog: Element): boolean {
 /** Watches for bundle dialogs while on a database page; `signal` ends it on route change. */
 export function watchBundleDialogs(env: BundlePanelEnv, signal: AbortSignal): { floating(urls: string[]): void } {
   const attached = new Map<Element, AbortController>();
+  let onDialogAttached = () => {};
   const scan = () => {
     for (const [dialog, controller] of attached) {
       if (!dialog.isConnected) {
@@ -156,6 +157,7 @@ export function watchBundleDialogs(env: BundlePanelEnv, signal: AbortSignal): { 
       signal.addEventListener('abort', () => controller.abort());
       attached.set(dialog, controller);
       attachToDialog(dialog, env, controller.signal);
+      onDialogAttached();
     }
   };
   let pending = false;
@@ -173,23 +175,33 @@ export function watchBundleDialogs(env: BundlePanelEnv, signal: AbortSignal): { 
   scan();
 
   let floating: { controller: AbortController; view: ReturnType<typeof statusView> } | null = null;
+  const dialogOpen = () => [...attached.keys()].some((dialog) => dialog.isConnected);
+  const showFloating = (urls: string[]) => {
+    if (signal.aborted || dialogOpen()) return;
+    if (!floating) {
+      const controller = new AbortController();
+      signal.addEventListener('abort', () => controller.abort());
+      const panel = createPanelHost('astra-companion-floating-panel', { floating: true, label: 'Astra Companion bundle check' });
+      env.document.body.append(panel.host);
+      const current = { controller, view: statusView(panel, env, controller.signal) };
+      floating = current;
+      // Gone after a minute: the popup keeps the full story.
+      setTimeout(() => {
+        controller.abort();
+        if (floating === current) floating = null;
+      }, 60_000);
+    }
+    floating.view.show(urls);
+  };
+  onDialogAttached = () => {
+    floating?.controller.abort();
+    floating = null;
+  };
   return {
     /** A link captured with no dialog open (serverless "Download SCB"): show its status in a corner. */
     floating(urls: string[]) {
-      if (signal.aborted || [...attached.keys()].some((d) => d.isConnected)) return;
-      if (!floating) {
-        const controller = new AbortController();
-        signal.addEventListener('abort', () => controller.abort());
-        const panel = createPanelHost('astra-companion-floating-panel', { floating: true, label: 'Astra Companion bundle check' });
-        env.document.body.append(panel.host);
-        floating = { controller, view: statusView(panel, env, controller.signal) };
-        // Gone after a minute: the popup keeps the full story.
-        setTimeout(() => {
-          controller.abort();
-          floating = null;
-        }, 60_000);
-      }
-      floating.view.show(urls);
+      // The console opens its dialog right after the API answers: give it a moment to appear.
+      setTimeout(() => showFloating(urls), 700);
     },
   };
 }

@@ -43,7 +43,8 @@ export interface PanelHost {
 
 /** Creates the host element; the caller decides where it goes in the page. */
 export function createPanelHost(testId: string, options: { floating?: boolean; label: string }): PanelHost {
-  const host = el('astra-companion-panel', { 'data-testid': testId });
+  const host = document.createElement('astra-companion-panel');
+  host.setAttribute('data-testid', testId);
   const shadow = host.attachShadow({ mode: 'open' });
   const style = el('style');
   style.textContent = STYLE;
