@@ -2,24 +2,45 @@
  * Playwright fixtures: a local Astra replica per worker, and per test a fresh Debian Chromium with the
  * PRODUCTION build of the extension loaded, on the real host names mapped to the replica.
  */
-import { test as base, chromium, type BrowserContext, type Page, type Worker } from '@playwright/test';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { test as base, type BrowserContext, type Page, type Worker } from '@playwright/test';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startReplica, type Replica } from '../replica/server';
+import { launchChromium } from './launch';
 
-export const EXTENSION_DIR = path.resolve('.output/chrome-mv3');
 export const SCREENSHOT_DIR = path.resolve('docs/screenshots');
-
-export function chromiumPath(): string {
-  const candidates = [process.env.CHROME_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[];
-  const found = candidates.find((candidate) => existsSync(candidate));
-  if (!found) throw new Error('No Chromium found: install Debian\'s "chromium" package or set CHROME_PATH.');
-  return found;
-}
 
 export interface Fixtures {
   context: BrowserContext;
+  serviceWorker: Worker;
+  extensionId: string;
+  downloadDir: string;
+  openPopup(): Promise<Page>;
+  shoot(page: Page, name: string): Promise<void>;
+}
+
+export const test = base.extend<Fixtures, { replica: Replica }>({
+  replica: [
+    async ({}, use) => {
+      const replica = await startReplica({ port: 0 });
+      await use(replica);
+      await replica.close();
+    },
+    { scope: 'worker' },
+  ],
+
+  downloadDir: async ({}, use) => {
+    await use(mkdtempSync(path.join(tmpdir(), 'astra-companion-downloads-')));
+  },
+
+  context: async ({ replica }, use) => {
+    replica.resetFaults();
+    const context = await launchChromium({ withExtension: true, extraArgs: replica.chromiumArgs });
+    await use(context);
+    await context.close();
+  },
+
   serviceWorker: Worker;
   extensionId: string;
   downloadDir: string;
