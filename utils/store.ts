@@ -221,3 +221,36 @@ export async function addToCounter(db: CompanionDb, key: string, by: number): Pr
   await tx.done;
   return next;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Download watches (added for the download guard, utils/watch-downloads.ts).
+// ---------------------------------------------------------------------------------------------
+
+export async function getDownloadWatch(db: CompanionDb, downloadId: number): Promise<DownloadWatch | undefined> {
+  return db.get('downloads', downloadId);
+}
+
+export async function listDownloadWatches(db: CompanionDb): Promise<DownloadWatch[]> {
+  return db.getAll('downloads');
+}
+
+/**
+ * Reads and writes one download watch in one transaction. `change` returns the new watch, or
+ * `undefined` to leave the store as it is; the answer is what the store holds afterwards.
+ */
+export async function updateDownloadWatch(
+  db: CompanionDb,
+  downloadId: number,
+  change: (current: DownloadWatch | undefined) => DownloadWatch | undefined,
+): Promise<{ changed: boolean; watch: DownloadWatch | undefined }> {
+  const tx = db.transaction('downloads', 'readwrite');
+  const current = await tx.store.get(downloadId);
+  const next = change(current);
+  if (next) await tx.store.put(next);
+  await tx.done;
+  return { changed: next !== undefined, watch: next ?? current };
+}
+
+export async function deleteDownloadWatch(db: CompanionDb, downloadId: number): Promise<void> {
+  await db.delete('downloads', downloadId);
+}
