@@ -75,8 +75,8 @@ const AZURE_REGIONS = [
 ];
 const AZURE_REGION = new RegExp(`-(${AZURE_REGIONS.join('|')})$`);
 const REGION_TEXT = /^[a-z0-9][a-z0-9-]{0,39}$/;
-/** A database name part: letters and digits of any script, `_`, `-`, `.`; no quotes, spaces, controls or shell syntax. */
-const DB_NAME_TEXT = /^[\p{L}\p{N}_.-]{1,200}$/u;
+/** A database name: letters and digits of any script, `_`, `-`, `.` inside; no quotes, spaces, controls or shell syntax. */
+const DB_NAME_TEXT = /^[\p{L}\p{N}](?:[\p{L}\p{N}_.-]{0,198}[\p{L}\p{N}_])?$/u;
 const PATH_SEGMENT = /^[A-Za-z0-9._~-]{1,200}$/;
 
 type Failure = { ok: false; error: { code: BundleLinkProblem; message: string; hint: string } };
@@ -119,8 +119,9 @@ function parse(input: unknown, opts: ParseBundleLinkOptions): Result<BundleLink,
   if (scheme !== 'https') return problem.notHttps(scheme);
   if (!/^https:\/\//i.test(text)) return problem.malformed('The link does not start with https://.');
   // The URL parser would silently drop tabs and line breaks and turn `\` into `/`: refuse rather than guess.
-  if (/[^\x21-\x7e]|\\/.test(text)) {
-    return problem.malformed('The link contains spaces, line breaks, backslashes or characters a signed link never has.');
+  // Quotes, backticks, brackets and the like are never raw in a signed link; they are shell or HTML syntax.
+  if (/[^\x21-\x7e]|["'`<>\\{}|^]/.test(text)) {
+    return problem.malformed('The link contains spaces, line breaks, quotes or other characters a signed link never has.');
   }
 
   const authority = /^https:\/\/([^/?#]*)/i.exec(text)![1]!;
@@ -457,7 +458,7 @@ function describeFileName(fileName: string, context: LinkContext): FileNameFacts
       region = contextRegion;
     }
   }
-  if (!DB_NAME_TEXT.test(rest) || !/[\p{L}\p{N}]/u.test(rest)) return undefined;
+  if (!DB_NAME_TEXT.test(rest)) return undefined;
   return region ? { dbName: rest, kind, region } : { dbName: rest, kind };
 }
 
