@@ -152,11 +152,7 @@ async function inspect(bytes: Uint8Array, options: CheckBundleOptions, v: Verdic
     return;
   }
   if (bytes.length > BUNDLE_LIMITS.fileBytes) {
-    v.add(
-      'too-large',
-      `The file is ${formatBytes(bytes.length)}; a secure connect bundle is about 12 KB, so this is not one.`,
-      GET_BUNDLE_AGAIN,
-    );
+    addTooLargeFile(bytes.length, v);
     return;
   }
   v.facts.sha256 = await sha256Hex(bytes);
@@ -167,6 +163,18 @@ async function inspect(bytes: Uint8Array, options: CheckBundleOptions, v: Verdic
   }
   v.facts.kind = 'zip';
   await inspectZip(bytes, options, v);
+}
+
+function addTooLargeFile(size: number, v: VerdictBuilder): void {
+  v.add('too-large', `The file is ${formatBytes(size)}; a secure connect bundle is about 12 KB, so this is not one.`, GET_BUNDLE_AGAIN);
+}
+
+/** The verdict on a file known only by its size, for callers that should not read a huge file at all. */
+export function checkBundleSize(size: number, options: Pick<CheckBundleOptions, 'name'> = {}): BundleVerdict | undefined {
+  if (size <= BUNDLE_LIMITS.fileBytes) return undefined;
+  const verdict = new VerdictBuilder(size, options.name);
+  addTooLargeFile(size, verdict);
+  return verdict.result();
 }
 
 function describeNonZip(bytes: Uint8Array, options: CheckBundleOptions, v: VerdictBuilder): void {
