@@ -198,7 +198,8 @@ export async function handleConsole(
   }
   const asset = ASSETS[path];
   if (asset && (method === 'GET' || method === 'HEAD')) {
-    send(res, 200, await readFile(`${CONSOLE_DIR}${asset.file}`), { 'content-type': asset.type, 'cache-control': 'no-store' });
+    const cache = asset.file === 'favicon.svg' ? 'public, max-age=86400' : 'no-store';
+    send(res, 200, await readFile(`${CONSOLE_DIR}${asset.file}`), { 'content-type': asset.type, 'cache-control': cache });
     return;
   }
   if (path.startsWith('/assets/') || path.startsWith('/api/')) {
