@@ -87,11 +87,7 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
 function add(found: Map<string, FoundLink>, url: string, context: LinkContext): void {
   const known = found.get(url);
   if (known) {
-    for (const key of Object.keys(context) as Array<keyof LinkContext>) {
-      if (known.context[key] === undefined && context[key] !== undefined) {
-        (known.context as Record<string, string>)[key] = context[key]!;
-      }
-    }
+    fillMissing(known.context, context);
     return;
   }
   if (found.size >= MAX_FOUND_LINKS) return;
@@ -203,7 +199,7 @@ function linksIn(text: string): string[] {
 }
 
 function scanRawText(text: string, found: Map<string, FoundLink>): void {
-  const objects: Array<{ start: number; end: number; links: Map<string, LinkContext> }> = [];
+  const objects = new Map<number, ParsedObject | null>();
   forEachCandidate(text, (url, start, end) => {
     add(found, url, enclosingContext(text, url, start, end, objects));
     return found.size < MAX_FOUND_LINKS;
@@ -235,12 +231,12 @@ function forEachCandidate(text: string, onLink: (url: string, start: number, end
   }
 }
 
-/** The last `http://` or `https://` (also as `:\/\/`) in [start, at); -1 if none. */
+/** The last `http://` or `https://` (also as `:\/\/` or `:\u002F\u002F`, any nesting) in [start, at); -1 if none. */
 function lastSchemeBefore(text: string, start: number, at: number): number {
   const window = text.slice(start, at).toLowerCase();
   let i = window.lastIndexOf('http');
   while (i >= 0) {
-    if (/^https?:(?:\\*\/){2}/.test(window.slice(i, i + 20))) return start + i;
+    if (/^https?:(?:\\*\/|\\+u002f){2}/.test(window.slice(i, i + 40))) return start + i;
     i = i === 0 ? -1 : window.lastIndexOf('http', i - 1);
   }
   return -1;
@@ -307,25 +303,19 @@ function count(text: string, c: string): number {
 // ---------------------------------------------------------------- context for links found in non-JSON text
 
 const MAX_OBJECT_LENGTH = 64 * 1024;
-const MAX_OBJECT_TRIES = 3;
+const MAX_OBJECT_TRIES = 4;
+
+interface ParsedObject {
+  end: number;
+  contexts: Map<string, LinkContext>;
+}
 
 /**
- * JSON embedded in HTML or script (`window.__STATE__ = {...}`): parse the innermost object around the link that parses,
- * and read the link's context from it as from a JSON response.
+ * JSON embedded in HTML or script (`window.__STATE__ = {...}`) or in a multipart body: parse the objects around the
+ * link, innermost first, and read its context from them as from a JSON response (inner values win).
  */
-function enclosingContext(
-  text: string,
-  url: string,
-  start: number,
-  end: number,
-  objects: Array<{ start: number; end: number; links: Map<string, LinkContext> }>,
-): LinkContext {
-  for (const object of objects) {
-    if (object.start <= start && end <= object.end) {
-      const known = object.links.get(url);
-      if (known) return { ...known };
-    }
-  }
+function enclosingContext(text: string, url: string, start: number, end: number, objects: Map<number, ParsedObject | null>): LinkContext {
+  const context: LinkContext = {};
   let depth = 0;
   let tries = 0;
   const floor = Math.max(0, start - MAX_OBJECT_LENGTH);
@@ -338,23 +328,36 @@ function enclosingContext(
         continue;
       }
       tries++;
-      const close = matchingBrace(text, i, i + MAX_OBJECT_LENGTH);
-      if (close < end) continue;
-      let value: unknown;
-      try {
-        value = JSON.parse(text.slice(i, close + 1));
-      } catch {
-        continue;
+      let object = objects.get(i);
+      if (object === undefined) {
+        object = parseObjectAt(text, i);
+        objects.set(i, object);
       }
-      const links = new Map<string, FoundLink>();
-      walkJson(value, links);
-      const contexts = new Map([...links].map(([u, link]) => [u, link.context]));
-      objects.push({ start: i, end: close + 1, links: contexts });
-      const context = contexts.get(url);
-      if (context) return { ...context };
+      const known = object && object.end >= end ? object.contexts.get(url) : undefined;
+      if (known) fillMissing(context, known);
     }
   }
-  return {};
+  return context;
+}
+
+function parseObjectAt(text: string, open: number): ParsedObject | null {
+  const close = matchingBrace(text, open, open + MAX_OBJECT_LENGTH);
+  if (close < 0) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(text.slice(open, close + 1));
+  } catch {
+    return null;
+  }
+  const links = new Map<string, FoundLink>();
+  walkJson(value, links);
+  return { end: close + 1, contexts: new Map([...links].map(([u, link]) => [u, link.context])) };
+}
+
+function fillMissing(context: LinkContext, more: LinkContext): void {
+  for (const key of Object.keys(more) as Array<keyof LinkContext>) {
+    if (context[key] === undefined && more[key] !== undefined) (context as Record<string, string>)[key] = more[key]!;
+  }
 }
 
 /** Index of the `}` closing the `{` at `open`, reading JSON strings properly; -1 if not within `limit`. */
