@@ -1,15 +1,29 @@
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
+import { fileURLToPath } from 'node:url';
+
+// The polyfill is for the popup and the background. Content scripts run on every console page and must
+// stay small (budget: 15 KB for all of them): they use the native `browser`/`chrome`, which in Chrome MV3
+// and Firefox already return promises for what they call (runtime.sendMessage).
+const NATIVE_BROWSER = fileURLToPath(new URL('./node_modules/wxt/dist/browser.mjs', import.meta.url));
 
 // The manifest is a function of the target browser: least privilege, nothing hand-kept.
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({ plugins: [preact()] }),
+  hooks: {
+    'vite:build:extendConfig'(entrypoints, config) {
+      if (!entrypoints.every((entry) => entry.type === 'content-script')) return;
+      const alias = config.resolve?.alias;
+      const rest = Array.isArray(alias) ? alias.filter((a) => a.find !== 'wxt/browser') : Object.entries(alias ?? {}).filter(([find]) => find !== 'wxt/browser').map(([find, replacement]) => ({ find, replacement: String(replacement) }));
+      config.resolve = { ...config.resolve, alias: [...rest, { find: /^wxt\/browser$/, replacement: NATIVE_BROWSER }] };
+    },
+  },
   manifest: ({ browser }) => ({
     name: 'Astra Companion',
     description:
       'Captures and verifies DataStax Astra secure connect bundles and application tokens before they expire.',
-    permissions: ['storage', 'downloads', 'notifications', 'clipboardWrite'],
+    permissions: ['storage', 'downloads', 'notifications', 'clipboardWrite', 'scripting'],
     host_permissions: [
       'https://astra.datastax.com/*',
       'https://datastax-cluster-config-prod.s3.us-east-2.amazonaws.com/*',

@@ -3,10 +3,14 @@
  * so this is testable without a browser. Senders are checked: captures only from content scripts
  * on the Astra console, store actions only from the extension's own pages.
  */
-import { BACKGROUND_REQUEST_TYPES, isRecord, type BackgroundMessage, type CapturedLink, type CapturedToken } from './messages';
+import { BACKGROUND_REQUEST_TYPES, checkPageResponse, isRecord, type BackgroundMessage, type CapturedInTabMessage, type CapturedLink, type CapturedToken } from './messages';
+import { findBundleLinks, mightContainBundleLinks } from './find-bundle-links';
+import { findTokens, mightContainTokens } from './find-tokens';
+import { parseBundleLink } from './bundle-link';
 import { keepBundles, summarize, type KeepBundleDeps } from './keep-bundle';
-import { addToCounter, findBundleByLink, getBundle, getBundleFile, type CompanionDb } from './store';
+import { addToCounter, findBundleByLink, getBundle, getBundleFile, type CompanionDb, type TokenRecord } from './store';
 import { fail, type Problem } from './result';
+import { handleTokenRequest, isTokenRequest, type TokenRequestDeps } from './handle-token-requests';
 
 export const CONSOLE_ORIGIN = 'https://astra.datastax.com';
 
@@ -14,6 +18,7 @@ export interface SenderInfo {
   id?: string;
   url?: string;
   tab?: { id?: number };
+  frameId?: number;
 }
 
 export interface RequestDeps {
@@ -27,7 +32,11 @@ export interface RequestDeps {
   /** Saves bytes through the browser's download manager; returns the download id. */
   saveFile(bytes: Uint8Array, fileName: string, saveAs: boolean): Promise<number>;
   notifyChanged(what: 'bundles' | 'tokens' | 'warnings', tabId?: number): void;
-  keepTokens?(tokens: CapturedToken[], page: string, source: string): Promise<{ accepted: number; dropped: number }>;
+  /** Tells the console tab what was captured from its traffic (for the in-page panels). */
+  notifyTab(tabId: number, message: CapturedInTabMessage): void;
+  injectConsoleUi(tabId: number, frameId: number): Promise<void>;
+  keepTokens?(tokens: CapturedToken[], page: string, source: string): Promise<{ accepted: number; dropped: number; records: TokenRecord[] }>;
+  tokenRequests?: TokenRequestDeps;
 }
 
 function fromConsole(sender: SenderInfo): boolean {
@@ -62,41 +71,72 @@ const notFound = (what: string): { ok: false; error: Problem } =>
   fail('not-found', `That ${what} is no longer in Astra Companion.`, 'Open the popup again; it may have been deleted.');
 
 export function createRequestHandler(deps: RequestDeps) {
-  const keepDeps = async (): Promise<KeepBundleDeps> => ({
+  const keepDeps = async (tabId?: number): Promise<KeepBundleDeps> => ({
     db: await deps.db(),
     fetch: deps.fetch,
     now: deps.now,
     trustedHosts: deps.trustedHosts,
+    onChange: () => deps.notifyChanged('bundles', tabId),
   });
+
+  /** Keeps links and tokens captured in a console tab, and tells the tab what was accepted. */
+  async function keepCaptures(links: CapturedLink[], tokens: CapturedToken[], page: string, source: 'network' | 'dom', tabId?: number) {
+    const db = await deps.db();
+    const trusted = links.filter((link) => parseBundleLink(link.url, deps.trustedHosts ? { trustedHosts: deps.trustedHosts } : undefined).ok);
+    const dropped = links.length - trusted.length;
+    if (dropped) await addToCounter(db, 'dropped-links', dropped);
+    const keptTokens = tokens.length && deps.keepTokens ? await deps.keepTokens(tokens, page, source) : { accepted: 0, dropped: tokens.length, records: [] };
+    if (tabId !== undefined && (trusted.length || keptTokens.accepted)) {
+      deps.notifyTab(tabId, {
+        type: 'captured',
+        bundleUrls: trusted.map((link) => link.url),
+        tokens: keptTokens.records.map((record) => ({ clientId: record.clientId, role: record.role, secretCheck: record.secretCheck })),
+      });
+    }
+    if (keptTokens.accepted) deps.notifyChanged('tokens', tabId);
+    if (trusted.length) await keepBundles(await keepDeps(tabId), trusted, page, source);
+    return { links: trusted.length, tokens: keptTokens.accepted, dropped: dropped + keptTokens.dropped };
+  }
 
   return async function handleRequest(message: unknown, sender: SenderInfo): Promise<unknown> {
     if (sender.id !== deps.extensionId) return undefined;
     if (!isRecord(message) || !BACKGROUND_REQUEST_TYPES.includes(message.type as BackgroundMessage['type'])) return undefined;
     const request = message as BackgroundMessage;
+    if (isTokenRequest(request)) {
+      if (!fromExtensionPage(sender, deps) || !deps.tokenRequests) return fail('not-allowed', 'Only Astra Companion\'s popup can ask for that.', 'Open the popup.');
+      return handleTokenRequest(deps.tokenRequests, request);
+    }
 
     switch (request.type) {
       case 'ping':
         return { ok: true, version: deps.version };
 
+      case 'page-response': {
+        if (!fromConsole(sender)) return { links: 0, tokens: 0 };
+        const response = checkPageResponse(request.response);
+        if (!response) return { links: 0, tokens: 0 };
+        const links = mightContainBundleLinks(response.body) ? findBundleLinks(response.body) : [];
+        const tokens = mightContainTokens(response.body) ? findTokens(response.body) : [];
+        const kept = await keepCaptures(links, tokens, String(request.page ?? ''), 'network', sender.tab?.id);
+        return { links: kept.links, tokens: kept.tokens };
+      }
+
+      case 'inject-console-ui': {
+        if (!fromConsole(sender) || sender.tab?.id === undefined) return { ok: false };
+        await deps.injectConsoleUi(sender.tab.id, sender.frameId ?? 0);
+        return { ok: true };
+      }
+
       case 'capture-links': {
         if (!fromConsole(sender)) return { accepted: 0, dropped: 1 };
-        const links = readLinks(request.links);
-        const source = request.source === 'dom' ? 'dom' : 'network';
-        const page = typeof request.page === 'string' ? request.page : '';
-        const db = await deps.db();
-        const kept = keepBundles(await keepDeps(), links, page, source);
-        // Tell open views about the pending records at once, and again when verified.
-        const result = await kept;
-        if (result.dropped) await addToCounter(db, 'dropped-links', result.dropped);
-        deps.notifyChanged('bundles', sender.tab?.id);
-        return { accepted: result.accepted, dropped: result.dropped };
+        const kept = await keepCaptures(readLinks(request.links), [], String(request.page ?? ''), 'dom', sender.tab?.id);
+        return { accepted: kept.links, dropped: kept.dropped };
       }
 
       case 'capture-tokens': {
-        if (!fromConsole(sender) || !deps.keepTokens) return { accepted: 0, dropped: 1 };
-        const result = await deps.keepTokens(readTokens(request.tokens), String(request.page ?? ''), request.source === 'dom' ? 'dom' : 'network');
-        deps.notifyChanged('tokens', sender.tab?.id);
-        return result;
+        if (!fromConsole(sender)) return { accepted: 0, dropped: 1 };
+        const kept = await keepCaptures([], readTokens(request.tokens), String(request.page ?? ''), 'dom', sender.tab?.id);
+        return { accepted: kept.tokens, dropped: kept.dropped };
       }
 
       case 'bundle-summaries': {

@@ -17,6 +17,8 @@ export interface KeepBundleDeps {
   fetch: typeof fetch;
   now: () => number;
   trustedHosts?: readonly string[];
+  /** Called after each stored change, so open views can show "checking" and then the verdict. */
+  onChange?: () => void;
 }
 
 /** Merges the link's own facts with the context found next to it (the link wins: it is signed). */
@@ -90,14 +92,7 @@ function statusOf(verdict: BundleVerdict): BundleRecord['status'] {
 }
 
 function certNotAfterOf(verdict: BundleVerdict): string | undefined {
-  const facts = verdict.facts as { certificates?: Array<{ name?: string; notAfter?: string }> } | undefined;
-  const cert = facts?.certificates?.find((c) => c.name === 'cert') ?? facts?.certificates?.[0];
-  return cert?.notAfter;
-}
-
-function entryCountOf(verdict: BundleVerdict): number | undefined {
-  const facts = verdict.facts as { entries?: unknown[] } | undefined;
-  return Array.isArray(facts?.entries) ? facts.entries.length : undefined;
+  return verdict.facts.certificates.cert?.notAfter;
 }
 
 export interface KeepResult {
@@ -166,8 +161,23 @@ async function keepOne(
     status: 'checking',
   });
   await updateBundle(deps.db, id, base);
+  deps.onChange?.();
 
   const outcome = await fetchBundle(deps.fetch, link.url);
+  try {
+    return await storeOutcome(deps, id, base, link, outcome);
+  } finally {
+    deps.onChange?.();
+  }
+}
+
+async function storeOutcome(
+  deps: KeepBundleDeps,
+  id: string,
+  base: (current: BundleRecord | undefined) => BundleRecord,
+  link: BundleLink,
+  outcome: FetchOutcome,
+): Promise<BundleRecord> {
   if (outcome.kind === 'network-error') {
     return updateBundle(deps.db, id, (current) => ({
       ...base(current),
@@ -185,7 +195,7 @@ async function keepOne(
   }
 
   const verdict = await checkBundle(outcome.bytes, { name: link.fileName, url: link.url, now: new Date(deps.now()) });
-  const facts = verdict.facts as { sha256?: string; size?: number };
+  const facts = verdict.facts;
   const good = verdict.ok;
   return updateBundle(
     deps.db,
@@ -199,7 +209,7 @@ async function keepOne(
       facts: good || !current?.hasCopy ? verdict.facts : current.facts,
       size: good || !current?.hasCopy ? outcome.bytes.byteLength : current.size,
       sha256: good || !current?.hasCopy ? facts.sha256 : current.sha256,
-      entryCount: good ? entryCountOf(verdict) : current?.entryCount,
+      entryCount: good ? facts.entries.length : current?.entryCount,
       certNotAfter: good ? certNotAfterOf(verdict) : current?.certNotAfter,
       hasCopy: good || Boolean(current?.hasCopy),
       copySha256: good ? facts.sha256 : current?.copySha256,

@@ -6,7 +6,9 @@
  * Anything that comes from the page is untrusted: the content script validates it with the
  * `read*` functions below before it relays anything, and the background validates again.
  */
-import type { Problem } from './result';
+import type { Problem, Result } from './result';
+import type { AutoLock, VaultStatus } from './vault';
+import type { LinkContext } from './find-bundle-links';
 
 /** The MAIN-world hook dispatches this event on `window`; `detail` is a JSON string (objects do not cross worlds). */
 export const PAGE_RESPONSE_EVENT = 'astra-companion:response';
@@ -21,15 +23,18 @@ export interface PageResponse {
   body: string;
 }
 
-/** Parses an event detail from the page; anything malformed is `null` (and counted by the caller). */
+/** Parses an event detail from the page; anything malformed is `null`. */
 export function readPageResponse(detail: unknown): PageResponse | null {
   if (typeof detail !== 'string' || detail.length > MAX_SCANNED_BODY + 10_000) return null;
-  let value: unknown;
   try {
-    value = JSON.parse(detail);
+    return checkPageResponse(JSON.parse(detail));
   } catch {
     return null;
   }
+}
+
+/** Checks the shape of a page response (again in the background: a content script relays page data). */
+export function checkPageResponse(value: unknown): PageResponse | null {
   if (!isRecord(value)) return null;
   const { via, url, status, body } = value;
   if (via !== 'fetch' && via !== 'xhr') return null;
@@ -45,15 +50,6 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** Where a capture was seen. */
 export type CaptureSource = 'network' | 'dom';
-
-/** Context found next to a link; every field is a hint from untrusted text, checked again in the background. */
-export interface LinkContext {
-  region?: string;
-  datacenterId?: string;
-  dbId?: string;
-  dbName?: string;
-  kind?: string;
-}
 
 export interface CapturedLink {
   url: string;
@@ -90,11 +86,22 @@ export type BundleStatus = 'checking' | 'verified' | 'problem' | 'link-expired';
 
 /** Requests to the background, each with the shape of its answer. */
 export interface BackgroundRequests {
+  /** A response the MAIN-world hook saw; the background finds the links and tokens in it. */
+  'page-response': { request: { response: PageResponse; page: string }; response: { links: number; tokens: number } };
+  /** The console's route is one where in-page panels may be needed: inject them (once). */
+  'inject-console-ui': { request: Record<string, never>; response: { ok: boolean } };
   'capture-links': { request: { links: CapturedLink[]; page: string; source: CaptureSource }; response: { accepted: number; dropped: number } };
   'capture-tokens': { request: { tokens: CapturedToken[]; page: string; source: CaptureSource }; response: { accepted: number; dropped: number } };
   'bundle-summaries': { request: { urls: string[] }; response: BundleSummary[] };
   'save-bundle-copy': { request: { id: string }; response: { ok: true } | { ok: false; error: Problem } };
   'ping': { request: Record<string, never>; response: { ok: true; version: string } };
+  'vault-status': { request: Record<string, never>; response: Result<VaultStatus> };
+  'vault-unlock': { request: { passphrase: string }; response: Result<VaultStatus> };
+  'vault-lock': { request: Record<string, never>; response: Result<VaultStatus> };
+  'vault-set-passphrase': { request: { current: string | null; next: string | null }; response: Result<VaultStatus> };
+  'vault-set-auto-lock': { request: { choice: AutoLock }; response: Result<VaultStatus> };
+  'token-reveal': { request: { id: string }; response: Result<{ token: string; secret?: string }> };
+  'token-save-file': { request: { id: string; format: 'csv' | 'json' }; response: Result<{ fileName: string }> };
 }
 
 export type BackgroundRequestType = keyof BackgroundRequests;
@@ -103,6 +110,13 @@ export type BackgroundMessage = {
   [K in BackgroundRequestType]: { type: K } & BackgroundRequests[K]['request'];
 }[BackgroundRequestType];
 
+/** Sent by the background to the console tab that made a capture, for the in-page panels. */
+export interface CapturedInTabMessage {
+  type: 'captured';
+  bundleUrls: string[];
+  tokens: Array<{ clientId: string; role?: string; secretCheck: string }>;
+}
+
 /** Broadcast by the background when stored data changed, so open views refresh. */
 export interface StoreChangedMessage {
   type: 'store-changed';
@@ -110,11 +124,20 @@ export interface StoreChangedMessage {
 }
 
 export const BACKGROUND_REQUEST_TYPES: readonly BackgroundRequestType[] = [
+  'page-response',
+  'inject-console-ui',
   'capture-links',
   'capture-tokens',
   'bundle-summaries',
   'save-bundle-copy',
   'ping',
+  'vault-status',
+  'vault-unlock',
+  'vault-lock',
+  'vault-set-passphrase',
+  'vault-set-auto-lock',
+  'token-reveal',
+  'token-save-file',
 ];
 
 /** The minimal runtime surface the senders need; passed in, so this file stays free of extension globals. */

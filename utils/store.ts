@@ -188,6 +188,10 @@ export async function updateToken(
   return next;
 }
 
+export async function getToken(db: CompanionDb, id: string): Promise<TokenRecord | undefined> {
+  return db.get('tokens', id);
+}
+
 export async function deleteToken(db: CompanionDb, id: string): Promise<void> {
   await db.delete('tokens', id);
 }

@@ -1,32 +1,17 @@
 /**
- * Relays what the MAIN-world hook saw to the background, after validating it: the page can forge
- * these events, so only well-formed bodies are scanned, and only bundle links and tokens that pass
- * the pattern checks leave this script (the background checks the links' hosts and signatures again).
+ * Relays what the MAIN-world hook saw to the background. The page can forge these events, so only
+ * well-formed events within the size limit leave this script; the background then finds the links and
+ * tokens and checks every link's host and signature before it fetches anything. (This script runs on
+ * every console page, so the heavy parsing lives in the background, not here.)
  */
-import { findBundleLinks, mightContainBundleLinks } from '@/utils/find-bundle-links';
-import { findTokens, mightContainTokens } from '@/utils/find-tokens';
-import { PAGE_RESPONSE_EVENT, readPageResponse, type CapturedLink, type CapturedToken } from '@/utils/messages';
+import { PAGE_RESPONSE_EVENT, readPageResponse, type PageResponse } from '@/utils/messages';
 
-export interface Relay {
-  links(links: CapturedLink[]): void;
-  tokens(tokens: CapturedToken[]): void;
-  dropped(): void;
-}
-
-export function relayNetworkCaptures(win: Window, relay: Relay, signal: AbortSignal): void {
+export function relayNetworkCaptures(win: Window, relay: (response: PageResponse) => void, signal: AbortSignal): void {
   win.addEventListener(
     PAGE_RESPONSE_EVENT,
     (event) => {
       const response = readPageResponse((event as CustomEvent).detail);
-      if (!response) return relay.dropped();
-      if (mightContainBundleLinks(response.body)) {
-        const links = findBundleLinks(response.body);
-        if (links.length) relay.links(links);
-      }
-      if (mightContainTokens(response.body)) {
-        const tokens = findTokens(response.body);
-        if (tokens.length) relay.tokens(tokens);
-      }
+      if (response) relay(response);
     },
     { signal },
   );

@@ -41,54 +41,6 @@ export const test = base.extend<Fixtures, { replica: Replica }>({
     await context.close();
   },
 
-  serviceWorker: Worker;
-  extensionId: string;
-  downloadDir: string;
-  openPopup(): Promise<Page>;
-  shoot(page: Page, name: string): Promise<void>;
-}
-
-export const test = base.extend<Fixtures, { replica: Replica }>({
-  replica: [
-    async ({}, use) => {
-      const replica = await startReplica({ port: 0 });
-      await use(replica);
-      await replica.close();
-    },
-    { scope: 'worker' },
-  ],
-
-  downloadDir: async ({}, use) => {
-    await use(mkdtempSync(path.join(tmpdir(), 'astra-companion-downloads-')));
-  },
-
-  context: async ({ replica }, use) => {
-    if (!existsSync(path.join(EXTENSION_DIR, 'manifest.json'))) {
-      throw new Error(`No extension build at ${EXTENSION_DIR}: run "npm run build" first.`);
-    }
-    replica.resetFaults();
-    const context = await chromium.launchPersistentContext('', {
-      executablePath: chromiumPath(),
-      headless: true,
-      acceptDownloads: true,
-      viewport: { width: 1280, height: 800 },
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        `--disable-extensions-except=${EXTENSION_DIR}`,
-        `--load-extension=${EXTENSION_DIR}`,
-        ...replica.chromiumArgs,
-      ],
-    });
-    await use(context);
-    await context.close();
-  },
-
   serviceWorker: async ({ context }, use) => {
     const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
     await use(worker);

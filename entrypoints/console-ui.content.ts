@@ -1,0 +1,66 @@
+import { watchBundleDialogs } from '@/components/console/bundle-dialog-panel';
+import { runFeatures, type ConsoleFeature } from '@/components/console/features';
+import { askBackground, type CapturedInTabMessage } from '@/utils/messages';
+import { isDatabasePage } from '@/utils/pages';
+
+interface Env {
+  /** Called when the background captured something from this tab's network traffic. */
+  onCaptured: Set<(message: CapturedInTabMessage) => void>;
+  onStoreChanged: Set<() => void>;
+}
+
+const INSTALLED = Symbol.for('astra-companion.console-ui');
+
+// Injected by the background on database and tokens pages (never declared for every page).
+export default defineContentScript({
+  registration: 'runtime',
+  matches: ['https://astra.datastax.com/*'],
+  main(ctx) {
+    const scope = globalThis as { [INSTALLED]?: boolean };
+    if (scope[INSTALLED]) return;
+    scope[INSTALLED] = true;
+    const lifetime = new AbortController();
+    ctx.onInvalidated(() => {
+      lifetime.abort();
+      scope[INSTALLED] = false;
+    });
+
+    const env: Env = { onCaptured: new Set(), onStoreChanged: new Set() };
+    browser.runtime.onMessage.addListener((message: unknown) => {
+      const type = (message as { type?: string } | null)?.type;
+      if (type === 'store-changed') env.onStoreChanged.forEach((listener) => listener());
+      if (type === 'captured') env.onCaptured.forEach((listener) => listener(message as CapturedInTabMessage));
+    });
+
+    const bundlePanels: ConsoleFeature<Env> = {
+      id: 'bundle-dialog-panel',
+      applies: (url) => isDatabasePage(url),
+      init(shared, signal) {
+        const watcher = watchBundleDialogs(
+          {
+            document,
+            now: () => Date.now(),
+            captureLinks: (links) => void askBackground(browser.runtime, 'capture-links', { links, page: location.href, source: 'dom' }).catch(() => undefined),
+            summaries: (urls) => askBackground(browser.runtime, 'bundle-summaries', { urls }),
+            async saveCopy(id) {
+              const answer = await askBackground(browser.runtime, 'save-bundle-copy', { id });
+              return answer.ok ? 'Saving the verified copy…' : `${answer.error.message} ${answer.error.hint}`;
+            },
+            onStoreChanged(listener) {
+              shared.onStoreChanged.add(listener);
+              return () => shared.onStoreChanged.delete(listener);
+            },
+          },
+          signal,
+        );
+        const onCaptured = (message: CapturedInTabMessage) => message.bundleUrls.length && watcher.floating(message.bundleUrls);
+        shared.onCaptured.add(onCaptured);
+        signal.addEventListener('abort', () => shared.onCaptured.delete(onCaptured));
+      },
+    };
+
+    const features = runFeatures([bundlePanels], env, lifetime.signal);
+    features.update(new URL(location.href));
+    ctx.addEventListener(window, 'wxt:locationchange', ({ newUrl }) => features.update(newUrl));
+  },
+});
