@@ -440,6 +440,20 @@ describe('hostile archives', () => {
     expect(v.problems[0]!.message).toMatch(/cert holds more data than the zip declares/);
   });
 
+  it('a lying zip bomb that declares as much as it stores: corrupt, inflation stopped at the first chunk', async () => {
+    const bomb = deflateRawSync(Buffer.alloc(50 * 1024 * 1024));
+    const entries = Object.keys(parts).map(bundleEntry);
+    entries[2] = { name: 'cert', stored: bomb, method: 8, uncompressedSize: bomb.length, crc: 0 } as never;
+    const v = await checkBundle(rawZip(entries));
+    expectOnly(v, 'corrupt');
+    expect(v.problems[0]!.message).toMatch(/cert holds more data than the zip declares .*not unpacked further/);
+  });
+
+  it('a stored entry whose sizes differ: corrupt', async () => {
+    const v = await checkBundle(rawZip([{ name: 'config.json', stored: parts['config.json'], uncompressedSize: 10 }]));
+    expect(codes(v, 'error')).toContain('corrupt');
+  });
+
   it('65,535 entries declared: too-large, without walking them', async () => {
     const zip = rawZip([bundleEntry('config.json')], { declaredCount: 65535 });
     const v = await checkBundle(zip);

@@ -272,6 +272,16 @@ async function inspectZip(bytes: Uint8Array, options: CheckBundleOptions, v: Ver
   reportMissing(records, present, v);
 
   for (const [name, r] of present) {
+    // No encoder expands data by more than 1/8 (fixed Huffman); more compressed bytes than that means lying sizes.
+    const maxStored = r.method === 0 ? r.uncompressedSize : r.uncompressedSize * 1.125 + 1024;
+    if (r.compressedSize > maxStored) {
+      v.add(
+        'corrupt',
+        `The zip is damaged: ${name} holds more data than the zip declares (a damaged file or a zip bomb); it was not unpacked.`,
+        GET_BUNDLE_AGAIN,
+      );
+      return;
+    }
     if (r.flags & 0x01) {
       v.add('corrupt', `${name} is encrypted (the zip has a password); drivers cannot read it.`, GET_BUNDLE_AGAIN);
       return;
