@@ -43,7 +43,7 @@ test('the page keeps working when the hook meets non-JSON, failing and refused r
       request.onload = () => resolve({ status: request.status, length: (request.response as ArrayBuffer).byteLength });
       request.send();
     });
-    const hibernated = await fetch(`https://api.astra.datastax.com/v2/databases/${'f2c8b6a4-0e1d-4b7c-9a35-6d8e2f4a1c90'}/secureBundleURL`, { method: 'POST' });
+    const hibernated = await fetch(`https://api.astra.datastax.com/v2/databases/${'f2c8b6a4-0e1d-4b7c-9a35-6d8e2f4a1c90'}/secureBundleURL`, { method: 'POST', credentials: 'include' });
     return { textLength: text.length, refused, xhr, hibernated: { status: hibernated.status, body: await hibernated.json() } };
   });
   expect(results.textLength).toBeGreaterThan(0);
