@@ -105,9 +105,15 @@ export async function checkBundle(
   input: Uint8Array | ArrayBuffer,
   options: CheckBundleOptions = {},
 ): Promise<BundleVerdict> {
-  let bytes: Uint8Array;
+  let bytes: Uint8Array<ArrayBuffer>;
   try {
-    bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
+    // WebCrypto refuses views of a SharedArrayBuffer: copy those.
+    bytes =
+      input instanceof Uint8Array
+        ? input.buffer instanceof ArrayBuffer
+          ? (input as Uint8Array<ArrayBuffer>)
+          : new Uint8Array(input)
+        : new Uint8Array(input);
   } catch {
     bytes = new Uint8Array(0);
   }
@@ -145,7 +151,7 @@ class VerdictBuilder {
   }
 }
 
-async function inspect(bytes: Uint8Array, options: CheckBundleOptions, v: VerdictBuilder): Promise<void> {
+async function inspect(bytes: Uint8Array<ArrayBuffer>, options: CheckBundleOptions, v: VerdictBuilder): Promise<void> {
   if (bytes.length === 0) {
     v.facts.kind = 'empty';
     v.add('not-a-zip', 'The file is empty (0 bytes): the download did not save anything.', GET_BUNDLE_AGAIN);
@@ -651,7 +657,7 @@ async function inspectKeystore(
   }
 }
 
-async function sha256Hex(bytes: Uint8Array): Promise<string> {
+async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
   let hex = '';
   for (const b of digest) hex += b.toString(16).padStart(2, '0');

@@ -169,7 +169,7 @@ function distinguishedName(rdns: Array<Record<string, string[]>>): string {
 
 interface PemBlock {
   label: string;
-  der: Uint8Array;
+  der: Uint8Array<ArrayBuffer>;
   encrypted: boolean;
 }
 
