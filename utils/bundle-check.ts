@@ -260,7 +260,7 @@ async function inspectZip(bytes: Uint8Array, options: CheckBundleOptions, v: Ver
 
   const layout = findLayout(records);
   if (layout.folder !== '') {
-    v.facts.folder = layout.folder.slice(0, -1);
+    v.facts.folder = printable(layout.folder.slice(0, -1));
     const original = options.name && !options.name.endsWith('/') ? options.name : 'secure-connect-<database>.zip';
     v.add(
       'nested-folder',
