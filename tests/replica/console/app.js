@@ -227,8 +227,9 @@
   // ---------- dialogs and menus ----------
   const FOCUSABLE = 'a[href], button:not([disabled]), select:not([disabled]), input:not([disabled]), textarea, [tabindex]:not([tabindex="-1"])';
 
-  function openDialog({ title, body, actions, className = '', onClose }) {
-    const opener = document.activeElement;
+  // returnFocus: the control that opened the dialog (it may be disabled while busy, so activeElement is not it).
+  function openDialog({ title, body, actions, className = '', onClose, returnFocus }) {
+    const opener = returnFocus || document.activeElement;
     const titleId = uid('dialog-title');
     const paper = h(
       'div',
@@ -371,7 +372,7 @@
         { class: 'astra-MuiAppBar-root astra-topbar' },
         h(
           'a',
-          { href: orgPath, class: 'astra-brand', 'aria-label': 'Astra DB home' },
+          { href: orgPath, class: 'astra-brand' },
           h('span', { class: 'astra-logo', 'aria-hidden': 'true' }),
           h('span', { class: 'astra-brand-name' }, h('strong', {}, 'DataStax'), ' Astra DB'),
         ),
@@ -571,7 +572,7 @@
     );
   }
 
-  function bundleDialog(db, bundles) {
+  function bundleDialog(db, bundles, returnFocus) {
     let selected = 0;
     let tab = 'URL';
     const regionId = uid('region');
@@ -681,6 +682,7 @@
       body,
       actions: [button('Close', { onclick: () => dialog.close() }, 'text')],
       onClose: () => clearInterval(timer),
+      returnFocus,
     });
     showRegion();
     regionSelect.focus();
@@ -702,7 +704,7 @@
           const answer = await devopsFetch('POST', `/v2/databases/${db.id}/secureBundleURL?all=true`);
           const list = (Array.isArray(answer) ? answer : [answer]).map((b) => ({ ...b, datacenterID: b.datacenterID || b.datcenterID }));
           if (list.length === 0) throw new Error('no bundle was returned');
-          bundleDialog(db, list);
+          bundleDialog(db, list, getBundle);
         } catch (error) {
           bundleError.replaceChildren(alertBox('error', `Could not get the bundle: ${error.message}`));
         } finally {
@@ -978,6 +980,7 @@
             codeBox(json),
           ],
           actions: [tokenJsonDownload(json, `${app.org.name}-token.json`), button('Close', { onclick: () => dialog.close() }, 'text')],
+          returnFocus: generate,
         });
         refreshList();
       } catch (e) {
