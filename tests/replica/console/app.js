@@ -455,7 +455,7 @@
           h('tbody', {}, rows),
         ),
       ),
-      h('p', { class: 'astra-hint' }, 'Manage application tokens in ', h('a', { href: `/org/${app.org.id}/settings/tokens`, class: 'astra-MuiLink-root' }, 'Settings'), '.'),
+      h('p', { class: 'astra-hint' }, 'Application tokens for all databases are on the ', h('a', { href: `/org/${app.org.id}/settings/tokens`, class: 'astra-MuiLink-root' }, 'Tokens'), ' page.'),
     ];
   }
 
@@ -543,6 +543,11 @@
             ['Keyspace', db.keyspace],
             ['Created', formatDate(db.createdAt)],
           ]),
+        ),
+        card(
+          'Keyspaces',
+          h('ul', { class: 'astra-MuiList-root astra-keyspaces' }, [db.keyspace, 'system_auth', 'system_schema'].map((k) => h('li', { class: 'astra-MuiListItem-root astra-mono' }, k))),
+          h('p', { class: 'astra-hint' }, 'Keyspaces starting with system_ are managed by Astra.'),
         ),
         wide(card(
           'Regions',
