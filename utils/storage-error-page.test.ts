@@ -10,7 +10,8 @@ import {
   S3_NOT_YET_VALID,
   S3_SIGNATURE_DOES_NOT_MATCH,
 } from '../tests/unit/fixtures/storage-errors';
-import { readStorageErrorPage, storageErrorContext } from './storage-error-page';
+import { readStorageErrorContext, readStorageErrorPage } from './storage-error-page';
+import { storageErrorContext } from './watch-downloads';
 import { openStore, updateBundle, type BundleRecord } from './store';
 
 const DB_ID = '8d1e2f3a-4b5c-6d7e-8f90-a1b2c3d4e5f6';
@@ -134,7 +135,7 @@ function record(extra: Partial<BundleRecord> = {}): BundleRecord {
   };
 }
 
-describe('storageErrorContext', () => {
+describe('storageErrorContext: what the background tells the page', () => {
   it('finds the kept copy and the Connect page for the exact link', async () => {
     const db = await freshDb();
     await updateBundle(db, record().id, () => record());
@@ -168,5 +169,16 @@ describe('storageErrorContext', () => {
     const viaSibling = await storageErrorContext(db, linkSignedAt('20240305T101042Z').replace('-1/', '-2/'));
     expect(viaSibling.connectUrl).toBe(`https://astra.datastax.com/org/${ORG_ID}/database/${DB_ID}/connect`);
     expect(viaSibling.hasCopy).toBe(false);
+  });
+});
+
+describe('readStorageErrorContext', () => {
+  it('accepts the background\'s answer and refuses anything that would send the page elsewhere', () => {
+    const answer = { bundleId: 'b', hasCopy: true, fileName: 'secure-connect-orders.zip', connectUrl: `https://astra.datastax.com/org/${ORG_ID}/database/${DB_ID}/connect` };
+    expect(readStorageErrorContext(answer)).toEqual(answer);
+    expect(readStorageErrorContext({ ...answer, connectUrl: 'https://evil.example/astra.datastax.com/' })).toBeNull();
+    expect(readStorageErrorContext({ ...answer, connectUrl: 'javascript:alert(1)' })).toBeNull();
+    expect(readStorageErrorContext(undefined)).toBeNull();
+    expect(readStorageErrorContext({ ...answer, hasCopy: 'yes' })?.hasCopy).toBe(false);
   });
 });

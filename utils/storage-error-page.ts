@@ -1,13 +1,12 @@
 /**
  * The page a browser shows when a bundle link is opened after it died: storage's XML error document
  * ("AccessDenied / Request has expired"). Reads it (as text, or as the fields of the `<Error>` element) and says
- * in plain words what happened and when. The background side, `storageErrorContext`, tells the page what
- * Astra Companion kept for that link. Recognizing the error itself is storage-error.ts's job.
+ * in plain words what happened and when. The background's `storageErrorContext` (watch-downloads.ts) tells the
+ * page what Astra Companion kept for that link. Recognizing the error itself is storage-error.ts's job.
  */
 import { describeExpiry, formatClock, formatSpan } from './judge-download';
 import { explainErrorDocument, readErrorDocument, type ErrorService } from './storage-error';
-import { connectPageUrl, orgIdOf } from './pages';
-import { findBundleByLink, listBundles, type BundleRecord, type CompanionDb } from './store';
+import { CONSOLE_HOST } from './pages';
 
 export type StorageErrorCode = 'link-expired' | 'link-not-yet-valid' | 'link-altered' | 'no-such-bundle' | 'storage-error';
 
@@ -179,7 +178,8 @@ export function readStorageErrorPage(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Background side: what Astra Companion knows about a storage link opened in a tab.
+// What Astra Companion knows about a storage link opened in a tab (answered by storageErrorContext in
+// watch-downloads.ts, which runs in the background: this file stays free of the store for the content script).
 // ---------------------------------------------------------------------------------------------
 
 export interface StorageErrorContext {
@@ -193,56 +193,23 @@ export interface StorageErrorContext {
   expiresAt?: number;
 }
 
-const DB_ID_IN_PATH = /^\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:-\d{1,4})?\//i;
-
-function objectOf(url: string): { address: string; path: string } | undefined {
-  try {
-    const parsed = new URL(url);
-    return { address: `${parsed.origin}${parsed.pathname}`, path: parsed.pathname };
-  } catch {
-    return undefined;
-  }
-}
-
-function decodedName(path: string): string | undefined {
-  const last = path.split('/').pop() ?? '';
-  try {
-    return decodeURIComponent(last) || undefined;
-  } catch {
-    return last || undefined;
-  }
-}
-
-/**
- * The kept bundle for a link: the same link, or else the newest record for the same file in storage (a newer
- * link for the same bundle replaces the record's link, and the dead one is what the tab shows).
- */
-export async function findBundleForStorageUrl(db: CompanionDb, url: string): Promise<BundleRecord | undefined> {
-  const exact = await findBundleByLink(db, url);
-  if (exact) return exact;
-  const object = objectOf(url);
-  if (!object) return undefined;
-  const all = await listBundles(db);
-  return all.find((record) => objectOf(record.link)?.address === object.address);
-}
-
-/** The answer to the storage page's 'storage-error-context' request. Never includes bytes or passwords. */
-export async function storageErrorContext(db: CompanionDb, url: string): Promise<StorageErrorContext> {
-  const record = await findBundleForStorageUrl(db, url);
-  const path = objectOf(url)?.path ?? '';
-  const dbId = record?.dbId ?? DB_ID_IN_PATH.exec(path)?.[1]?.toLowerCase();
-  let orgId = record ? orgIdOf(record.page) : undefined;
-  if (!orgId && dbId) {
-    // Another bundle of the same database may have been captured on a page that names the organization.
-    const sibling = (await listBundles(db)).find((other) => other.dbId === dbId && orgIdOf(other.page));
-    orgId = sibling ? orgIdOf(sibling.page) : undefined;
-  }
-  return {
-    ...(record ? { bundleId: record.id, dbName: record.dbName } : {}),
-    hasCopy: record?.hasCopy === true,
-    fileName: record?.fileName ?? decodedName(path),
-    connectUrl: dbId ? connectPageUrl(orgId, dbId) : connectPageUrl(undefined, ''),
-    ...(record?.link === url && record.signedAt !== undefined ? { signedAt: record.signedAt } : {}),
-    ...(record?.link === url && record.expiresAt !== undefined ? { expiresAt: record.expiresAt } : {}),
-  };
+/** Checks the background's answer before the page uses it (a reloaded extension answers `undefined`). */
+export function readStorageErrorContext(value: unknown): StorageErrorContext | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const v = value as Record<string, unknown>;
+  if (typeof v.connectUrl !== 'string' || !v.connectUrl.startsWith(`https://${CONSOLE_HOST}/`)) return null;
+  const text = (x: unknown) => (typeof x === 'string' && x.length <= 500 ? x : undefined);
+  const time = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
+  const context: StorageErrorContext = { hasCopy: v.hasCopy === true, connectUrl: v.connectUrl };
+  const bundleId = text(v.bundleId);
+  if (bundleId) context.bundleId = bundleId;
+  const fileName = text(v.fileName);
+  if (fileName) context.fileName = fileName;
+  const dbName = text(v.dbName);
+  if (dbName) context.dbName = dbName;
+  const signedAt = time(v.signedAt);
+  if (signedAt !== undefined) context.signedAt = signedAt;
+  const expiresAt = time(v.expiresAt);
+  if (expiresAt !== undefined) context.expiresAt = expiresAt;
+  return context;
 }
