@@ -57,17 +57,22 @@ function parseRange(header: string | undefined, size: number): { start: number; 
   return start > end || start >= size ? 'unsatisfiable' : { start, end };
 }
 
-async function stream(res: ServerResponse, body: Uint8Array, faults: Faults): Promise<void> {
-  const stopAt = faults.truncateBodyAt === null ? body.length : Math.min(faults.truncateBodyAt, body.length);
+/**
+ * Sends bytes [start, end] of the object. A truncation point is an offset in the whole object, so a browser that
+ * resumes with a Range request (Chrome does) keeps failing at the same byte instead of quietly completing.
+ */
+async function stream(res: ServerResponse, object: Uint8Array, start: number, end: number, faults: Faults): Promise<void> {
+  const stopAt = faults.truncateBodyAt === null ? end + 1 : Math.min(faults.truncateBodyAt, end + 1);
   const chunk = faults.slowBodyMs > 0 ? CHUNK_BYTES : 64 * CHUNK_BYTES;
-  for (let offset = 0; offset < stopAt; offset += chunk) {
+  for (let offset = start; offset < stopAt; offset += chunk) {
     if (res.destroyed) return;
-    const piece = body.subarray(offset, Math.min(offset + chunk, stopAt));
+    const piece = object.subarray(offset, Math.min(offset + chunk, stopAt));
     await new Promise<void>((resolve) => res.write(piece, () => resolve()));
     if (faults.slowBodyMs > 0 && offset + chunk < stopAt) await delay(faults.slowBodyMs);
   }
-  if (stopAt < body.length) {
+  if (stopAt <= end) {
     // The length was promised in full: closing the connection now is what a dropped transfer looks like.
+    if (!res.headersSent) res.flushHeaders();
     res.socket?.end();
     return;
   }
@@ -127,9 +132,11 @@ export async function handleStorage(
     return;
   }
 
-  let body = object.bytes;
+  const size = object.bytes.length;
   let status = 200;
-  const range = parseRange(req.headers.range, body.length);
+  let start = 0;
+  let end = size - 1;
+  const range = parseRange(req.headers.range, size);
   if (range === 'unsatisfiable') {
     refuse(res, {
       status: 416,
@@ -137,20 +144,20 @@ export async function handleStorage(
         ['Code', 'InvalidRange'],
         ['Message', 'The requested range is not satisfiable'],
         ['RangeRequested', req.headers.range ?? ''],
-        ['ActualObjectSize', String(body.length)],
+        ['ActualObjectSize', String(size)],
       ],
     });
     return;
   }
   if (range) {
     status = 206;
-    headers['content-range'] = `bytes ${range.start}-${range.end}/${body.length}`;
-    body = body.subarray(range.start, range.end + 1);
+    ({ start, end } = range);
+    headers['content-range'] = `bytes ${start}-${end}/${size}`;
   }
-  res.writeHead(status, { ...headers, 'content-length': String(body.length) });
+  res.writeHead(status, { ...headers, 'content-length': String(end - start + 1) });
   if (req.method === 'HEAD') {
     res.end();
     return;
   }
-  await stream(res, body, faults);
+  await stream(res, object.bytes, start, end, faults);
 }
