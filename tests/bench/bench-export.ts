@@ -42,7 +42,7 @@ export async function benchExport({ quick }: { quick: boolean }): Promise<BenchR
   const importTimes: number[] = [];
   const zipTimes: number[] = [];
   const loadTimes: number[] = [];
-  let bytes = new Uint8Array(0);
+  let bytes: Uint8Array = new Uint8Array(0);
   for (let run = 0; run < runs; run++) {
     const exported = await timed(exportOnce);
     exportTimes.push(exported.ms);
