@@ -72,7 +72,9 @@ async function stream(res: ServerResponse, object: Uint8Array, start: number, en
   }
   if (stopAt <= end) {
     // The length was promised in full: closing the connection now is what a dropped transfer looks like.
-    if (!res.headersSent) res.flushHeaders();
+    // headersSent is already true after writeHead, though nothing went out when no body byte was written yet
+    res.flushHeaders();
+    await new Promise((resolve) => setImmediate(resolve));
     res.socket?.end();
     return;
   }
