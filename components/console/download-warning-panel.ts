@@ -1,0 +1,142 @@
+/**
+ * In the console tab: when the background warns about a bundle download (expired link, error document, short
+ * file, browser-opened zip), show what happened and the fix in a corner panel, at once. Shown in the tab of the
+ * warning's database, or, when the database is unknown, in the console tab the person is looking at.
+ *
+ * Try it: https://astra.datastax.com/org/{orgId}/database/{dbId}/connect > Get Bundle, wait 5 minutes, Download.
+ */
+import type { FixAction } from '@/utils/judge-download';
+import { isRecord } from '@/utils/messages';
+import { databaseIdOf } from '@/utils/pages';
+import type { WarningRecord } from '@/utils/store';
+import type { DownloadWarningMessage } from '@/utils/watch-downloads';
+import { createPanelHost, el, type PanelHost } from './panel-host';
+
+export interface DownloadWarningEnv {
+  document: Document;
+  pageUrl(): string;
+  /** Calls back for every 'download-warning' message; returns the unsubscribe. */
+  onWarning(listener: (message: unknown) => void): () => void;
+  /** Saves the kept copy; the words to show afterwards. */
+  saveCopy(bundleId: string): Promise<string | null>;
+}
+
+const ACTIONS: readonly FixAction[] = ['save-copy', 'fresh-link', 'browser-setting'];
+const CONSOLE_PREFIX = 'https://astra.datastax.com/';
+
+function text(value: unknown, max: number): string | undefined {
+  return typeof value === 'string' && value.length <= max ? value : undefined;
+}
+
+/** Checks a message from the background before anything of it reaches the page. */
+export function readDownloadWarningMessage(value: unknown): DownloadWarningMessage | null {
+  if (!isRecord(value) || value.type !== 'download-warning' || !isRecord(value.warning)) return null;
+  const w = value.warning;
+  const id = text(w.id, 200);
+  const code = text(w.code, 50);
+  const message = text(w.message, 2000);
+  const hint = text(w.hint, 2000);
+  const connectUrl = text(value.connectUrl, 500);
+  if (!id || !code || message === undefined || hint === undefined || !connectUrl?.startsWith(CONSOLE_PREFIX)) return null;
+  const actions = Array.isArray(w.actions) ? w.actions.filter((a): a is FixAction => ACTIONS.includes(a as FixAction)) : [];
+  const warning: WarningRecord = { id, code, message, hint, createdAt: typeof w.createdAt === 'number' ? w.createdAt : 0, actions };
+  const bundleId = text(w.bundleId, 300);
+  if (bundleId) warning.bundleId = bundleId;
+  const fileName = text(w.fileName, 300);
+  if (fileName) warning.fileName = fileName;
+  if (typeof w.downloadId === 'number') warning.downloadId = w.downloadId;
+  const settingsUrl = text(value.settingsUrl, 200);
+  const dbId = text(value.dbId, 100);
+  return {
+    type: 'download-warning',
+    warning,
+    connectUrl,
+    ...(dbId ? { dbId } : {}),
+    ...(settingsUrl ? { settingsUrl } : {}),
+    settingSteps: text(value.settingSteps, 1000) ?? '',
+  };
+}
+
+/** Is this tab the one to tell? Its database's tab; any visible console tab when the database is unknown. */
+export function isWarningForPage(message: Pick<DownloadWarningMessage, 'dbId'>, pageUrl: string, visible: boolean): boolean {
+  const pageDb = databaseIdOf(pageUrl);
+  if (message.dbId) return pageDb === message.dbId.toLowerCase();
+  return visible;
+}
+
+function warningView(entry: DownloadWarningMessage, env: DownloadWarningEnv, redraw: () => void, state: { note?: string; stepsOpen?: boolean }): Node {
+  const { warning } = entry;
+  const row = el('div', { class: 'row' });
+  if (warning.actions.includes('save-copy') && warning.bundleId) {
+    const bundleId = warning.bundleId;
+    const save = el('button', { type: 'button', 'data-action': 'save-copy' }, 'Save the verified copy');
+    save.addEventListener('click', async () => {
+      state.note = (await env.saveCopy(bundleId).catch(() => null)) ?? 'Astra Companion did not answer; open its popup and save the copy there.';
+      redraw();
+    });
+    row.append(save);
+  }
+  if (warning.actions.includes('fresh-link')) {
+    // A plain link: the Connect page is in this same console.
+    const fresh = el('a', { href: entry.connectUrl, 'data-action': 'fresh-link' }, 'Get a fresh link');
+    row.append(fresh);
+  }
+  // The steps are usually in the hint already; a toggle would only repeat them.
+  if (warning.actions.includes('browser-setting') && entry.settingSteps && !warning.hint.includes(entry.settingSteps)) {
+    const toggle = el('button', { type: 'button', class: 'secondary', 'data-action': 'browser-setting', 'aria-expanded': String(Boolean(state.stepsOpen)) }, 'Stop the browser opening zips');
+    toggle.addEventListener('click', () => {
+      state.stepsOpen = !state.stepsOpen;
+      redraw();
+    });
+    row.append(toggle);
+  }
+  return el(
+    'div',
+    { 'data-testid': 'download-warning', 'data-code': warning.code },
+    el('div', { class: 'title' }, warning.message),
+    warning.hint ? el('div', {}, warning.hint) : null,
+    row,
+    state.stepsOpen && entry.settingSteps ? el('div', { class: 'muted' }, entry.settingSteps) : null,
+    state.note ? el('div', { class: 'muted', role: 'status' }, state.note) : null,
+  );
+}
+
+/** Listens for download warnings while `signal` lives, showing them in one floating panel (newest first). */
+export function watchDownloadWarnings(env: DownloadWarningEnv, signal: AbortSignal): void {
+  const shown = new Map<string, { entry: DownloadWarningMessage; state: { note?: string; stepsOpen?: boolean } }>();
+  let panel: PanelHost | null = null;
+
+  const close = () => {
+    panel?.remove();
+    panel = null;
+    shown.clear();
+  };
+  const draw = () => {
+    if (!shown.size) return close();
+    if (!panel) {
+      panel = createPanelHost('astra-companion-download-warning', { floating: true, label: 'Astra Companion download warning' });
+      env.document.body.append(panel.host);
+    }
+    panel.setTone('bad');
+    const closeButton = el('button', { type: 'button', class: 'close', 'aria-label': 'Close' }, '\u00D7');
+    closeButton.addEventListener('click', close);
+    const entries = [...shown.values()].reverse().slice(0, 3);
+    panel.render(
+      el('div', { class: 'row' }, el('span', { class: 'title' }, 'Astra Companion: bundle download problem'), closeButton),
+      ...entries.map(({ entry, state }) => warningView(entry, env, draw, state)),
+    );
+  };
+
+  const unsubscribe = env.onWarning((value) => {
+    const entry = readDownloadWarningMessage(value);
+    if (!entry || signal.aborted) return;
+    if (!isWarningForPage(entry, env.pageUrl(), env.document.visibilityState !== 'hidden')) return;
+    shown.delete(entry.warning.id);
+    shown.set(entry.warning.id, { entry, state: {} });
+    draw();
+  });
+  signal.addEventListener('abort', () => {
+    unsubscribe();
+    close();
+  });
+}

@@ -1,0 +1,227 @@
+import { useRef, useState } from 'preact/hooks';
+import type { BundleVerdict, CheckBundleOptions } from '@/utils/bundle-check';
+import { formatBytes, formatDate } from '@/utils/format';
+import { recognizeUnpackedBundle, type DownloadFinding } from '@/utils/judge-download';
+
+/** How many entries of a dropped folder are looked at: an unpacked bundle has eight. */
+const MAX_FOLDER_ENTRIES = 500;
+
+type Outcome =
+  | { kind: 'checking'; name: string }
+  | { kind: 'file'; name: string; verdict: BundleVerdict }
+  | { kind: 'folder'; name: string; finding?: DownloadFinding; count: number }
+  | { kind: 'error'; message: string };
+
+type Checker = (bytes: Uint8Array, options: CheckBundleOptions) => Promise<BundleVerdict>;
+
+/** The checker (zip and X.509 code) loads only when a file is checked, so the popup opens as fast as before. */
+async function loadChecker(): Promise<{ check: Checker; maxBytes: number }> {
+  const { checkBundle, BUNDLE_LIMITS } = await import('@/utils/bundle-check');
+  return { check: checkBundle, maxBytes: BUNDLE_LIMITS.fileBytes };
+}
+
+export interface CheckFileProps {
+  /** The bundle checker; the real one unless a test passes another. */
+  check?: Checker;
+  now?: () => number;
+  /** Opens this check in a tab: some browsers (Firefox) close the popup while their file picker is open. */
+  openInTab?: () => void;
+}
+
+/** Paths of a dropped folder, relative to it; stops at MAX_FOLDER_ENTRIES. */
+async function folderPaths(root: FileSystemDirectoryEntry): Promise<string[]> {
+  const paths: string[] = [];
+  const walk = async (dir: FileSystemDirectoryEntry, prefix: string, depth: number): Promise<void> => {
+    const reader = dir.createReader();
+    // readEntries answers in batches until an empty one.
+    for (;;) {
+      const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
+      if (!batch.length) return;
+      for (const entry of batch) {
+        if (paths.length >= MAX_FOLDER_ENTRIES) return;
+        const path = `${prefix}${entry.name}`;
+        if (entry.isDirectory) {
+          if (depth < 3) await walk(entry as FileSystemDirectoryEntry, `${path}/`, depth + 1);
+        } else {
+          paths.push(path);
+        }
+      }
+    }
+  };
+  await walk(root, `${root.name}/`, 0);
+  return paths;
+}
+
+function Verdict(props: { outcome: Outcome }) {
+  const { outcome } = props;
+  if (outcome.kind === 'checking') return <p class="hint">Checking {outcome.name}…</p>;
+  if (outcome.kind === 'error') return <p class="problem">{outcome.message}</p>;
+  if (outcome.kind === 'folder') {
+    if (!outcome.finding) {
+      return (
+        <p class="warning-text">
+          <strong>{outcome.name}</strong> is a folder without bundle files ({outcome.count} files looked at). Drop the secure-connect-*.zip itself.
+        </p>
+      );
+    }
+    return (
+      <div>
+        <p class="problem">
+          <strong>{outcome.name}</strong>: {outcome.finding.message}
+        </p>
+        <p class="hint">{outcome.finding.hint}</p>
+      </div>
+    );
+  }
+  const { verdict, name } = outcome;
+  const errors = verdict.problems.filter((p) => p.severity === 'error');
+  const warnings = verdict.problems.filter((p) => p.severity === 'warning');
+  const facts = verdict.facts;
+  const cert = facts.certificates.cert?.notAfter;
+  return (
+    <div>
+      {verdict.ok ? (
+        <p class="bundle-link">
+          <span class="badge badge-verified">Good bundle</span> <strong>{name}</strong>: {formatBytes(facts.size)}, {facts.entries.length} files
+          {facts.config?.host ? `, host ${facts.config.host}` : ''}
+          {cert ? `, cert valid until ${formatDate(cert)}` : ''}. A driver will accept it.
+        </p>
+      ) : (
+        <p class="bundle-link">
+          <span class="badge badge-problem">Not usable</span> <strong>{name}</strong> ({formatBytes(facts.size)}) will fail in the drivers.
+        </p>
+      )}
+      <ul>
+        {[...errors, ...warnings].map((problem) => (
+          <li key={problem.code + problem.message} class={problem.severity === 'error' ? 'problem' : 'warning-text'} data-code={problem.code}>
+            <strong>{problem.message}</strong> {problem.hint}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/**
+ * Check a bundle by hand: drop a file (or an unpacked folder) or choose one. The bytes stay in the popup: the
+ * checker runs here and nothing is uploaded anywhere.
+ */
+export function CheckFile(props: CheckFileProps) {
+  const now = props.now ?? Date.now;
+  const fileInput = useRef<HTMLInputElement>(null);
+  const folderInput = useRef<HTMLInputElement>(null);
+  const [over, setOver] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+
+  const checkFile = async (file: File) => {
+    setOutcome({ kind: 'checking', name: file.name });
+    try {
+      const checker = props.check ? { check: props.check, maxBytes: 1024 * 1024 } : await loadChecker();
+      // A bundle is ~12 KB: past the checker's limit one more byte is enough for it to say "too large".
+      const bytes = new Uint8Array(await file.slice(0, checker.maxBytes + 1).arrayBuffer());
+      const verdict = await checker.check(bytes, { name: file.name, now: new Date(now()) });
+      setOutcome({ kind: 'file', name: file.name, verdict });
+    } catch {
+      setOutcome({ kind: 'error', message: `${file.name} could not be read. Choose the file again.` });
+    }
+  };
+
+  const checkFolder = (name: string, paths: string[]) => {
+    setOutcome({ kind: 'folder', name, finding: recognizeUnpackedBundle(paths), count: paths.length });
+  };
+
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    setOver(false);
+    const item = event.dataTransfer?.items?.[0];
+    // The entry must be taken during the event: the items are gone after it.
+    const entry = item?.webkitGetAsEntry?.() ?? null;
+    if (entry?.isDirectory) {
+      setOutcome({ kind: 'checking', name: entry.name });
+      folderPaths(entry as FileSystemDirectoryEntry)
+        .then((paths) => checkFolder(entry.name, paths))
+        .catch(() => setOutcome({ kind: 'error', message: `The folder ${entry.name} could not be read.` }));
+      return;
+    }
+    const file = item?.getAsFile() ?? event.dataTransfer?.files?.[0];
+    if (file) void checkFile(file);
+  };
+
+  const onFolderChosen = (input: HTMLInputElement) => {
+    const files = Array.from(input.files ?? []);
+    if (!files.length) return;
+    const paths = files.slice(0, MAX_FOLDER_ENTRIES).map((file) => file.webkitRelativePath || file.name);
+    checkFolder(paths[0]?.split('/')[0] ?? 'folder', paths);
+    input.value = '';
+  };
+
+  return (
+    <section aria-labelledby="check-file-title" data-testid="check-file">
+      <h2 id="check-file-title" style={{ fontSize: '13px', margin: '10px 0 6px' }}>
+        Check a bundle file
+      </h2>
+      <button
+        type="button"
+        class="bundle"
+        data-testid="drop-zone"
+        style={{
+          display: 'block',
+          width: '100%',
+          padding: '18px 10px',
+          border: `2px dashed ${over ? 'var(--accent)' : 'var(--line)'}`,
+          cursor: 'pointer',
+          font: 'inherit',
+          color: 'inherit',
+          textAlign: 'center',
+        }}
+        onClick={() => fileInput.current?.click()}
+        onDragOver={(event) => {
+          event.preventDefault();
+          setOver(true);
+        }}
+        onDragLeave={() => setOver(false)}
+        onDrop={onDrop}
+      >
+        <strong>Drop a secure-connect-*.zip or its unpacked folder here</strong>
+        <br />
+        <span class="hint">or press to choose a file. It is checked here; nothing is uploaded.</span>
+      </button>
+      <input
+        ref={fileInput}
+        type="file"
+        accept=".zip,application/zip,application/x-zip-compressed"
+        hidden
+        data-testid="file-input"
+        onChange={(event) => {
+          const input = event.currentTarget;
+          const file = input.files?.[0];
+          if (file) void checkFile(file);
+          input.value = '';
+        }}
+      />
+      <input
+        ref={(node) => {
+          folderInput.current = node;
+          node?.setAttribute('webkitdirectory', '');
+        }}
+        type="file"
+        hidden
+        data-testid="folder-input"
+        onChange={(event) => onFolderChosen(event.currentTarget)}
+      />
+      <div class="actions">
+        <button type="button" class="btn subtle" onClick={() => folderInput.current?.click()}>
+          Check an unpacked folder…
+        </button>
+        {props.openInTab && (
+          <button type="button" class="btn subtle" onClick={props.openInTab} title="Some browsers close this popup while their file picker is open">
+            Open in a tab
+          </button>
+        )}
+      </div>
+      <div role="status" aria-live="polite" data-testid="check-result">
+        {outcome && <Verdict outcome={outcome} />}
+      </div>
+    </section>
+  );
+}
