@@ -3,6 +3,7 @@ import type { BundleVerdictLike } from './judge-download';
 import { getBundle, getDownloadWatch, listWarnings, openStore, updateBundle, type BundleRecord, type CompanionDb, type WarningRecord } from './store';
 import {
   badgeFor,
+  downloadWarningMessage,
   createDownloadWatcher,
   createWarningActions,
   notificationFor,
@@ -327,5 +328,33 @@ describe('download guard', () => {
     expect(((await getDownloadWatch(h.db, cancelled)) as WatchRecord).judged).toBe(true);
     expect(((await getDownloadWatch(h.db, erased)) as WatchRecord).judged).toBe(true);
     expect((await getBundle(h.db, BUNDLE_ID))?.downloaded).toBeUndefined();
+  });
+});
+
+describe('the download-warning message to console tabs', () => {
+  it('survives the trip to the content script, which refuses a forged one', async () => {
+    const { readDownloadWarningMessage, isWarningForPage } = await import('../components/console/download-warning-panel');
+    const warning: WarningRecord = {
+      id: warningIdFor(4, 'link-expired'),
+      createdAt: SIGNED_AT,
+      code: 'link-expired',
+      message: 'The bundle link had expired…',
+      hint: 'Save the verified copy…',
+      bundleId: BUNDLE_ID,
+      downloadId: 4,
+      fileName: 'secure-connect-orders.zip',
+      actions: ['save-copy', 'fresh-link'],
+    };
+    const connectUrl = `https://astra.datastax.com/org/${ORG_ID}/database/${DB_ID}/connect`;
+    const sent = JSON.parse(JSON.stringify(downloadWarningMessage(warning, { bundle: record(), connectUrl }, 'chrome')));
+    const read = readDownloadWarningMessage(sent);
+    expect(read).toMatchObject({ type: 'download-warning', warning, dbId: DB_ID, connectUrl, settingsUrl: 'chrome://settings/downloads' });
+    expect(readDownloadWarningMessage({ ...sent, connectUrl: 'https://evil.example/' })).toBeNull();
+    expect(readDownloadWarningMessage({ ...sent, warning: { ...warning, actions: ['save-copy', 'run-script'] } })?.warning.actions).toEqual(['save-copy']);
+
+    expect(isWarningForPage(read!, connectUrl, false)).toBe(true);
+    expect(isWarningForPage(read!, `https://astra.datastax.com/org/${ORG_ID}/database/11111111-2222-3333-4444-555555555555/connect`, true)).toBe(false);
+    expect(isWarningForPage({}, `https://astra.datastax.com/org/${ORG_ID}/settings/tokens`, true)).toBe(true);
+    expect(isWarningForPage({}, `https://astra.datastax.com/org/${ORG_ID}/settings/tokens`, false)).toBe(false);
   });
 });
