@@ -148,6 +148,14 @@ describe('importStore: round trip', () => {
     expect(await snapshot(db, source.vault)).toBe(await snapshot(source.db, source.vault));
   });
 
+  it('needs no passphrase for an encrypted export that holds no tokens', async () => {
+    const bundlesOnly = await filledStore({ bundles: 2, tokens: 0, distinct: 1 });
+    const file = await exportOf(bundlesOnly.db, bundlesOnly.vault);
+    const result = await importStore({ db: await freshStore(), vault: bundlesOnly.vault, bytes: file, now: () => T0 });
+    expect(result.ok && result.value.added).toEqual({ bundles: 2, tokens: 0 });
+    expect(result.ok && result.value.refused).toEqual([]);
+  });
+
   it('asks for the passphrase, refuses a wrong one, and can import the bundles alone', async () => {
     const db = await freshStore();
     const empty = await snapshot(db, source.vault);

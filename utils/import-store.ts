@@ -198,7 +198,10 @@ async function planImport(options: ImportStoreOptions, limits: ImportLimits): Pr
     if (!files.has(path)) return damaged(`${path} is missing`);
   }
   let tokens: IncomingToken[] = [];
-  if (tokenFiles.length > 0 && options.skipTokens) {
+  // An export made while no tokens were kept has nothing to decrypt: no passphrase needed.
+  if (tokenFiles.length > 0 && counts.tokens === 0) {
+    tokens = [];
+  } else if (tokenFiles.length > 0 && options.skipTokens) {
     refused.push({ path: tokenFiles[0]!, reason: 'Tokens were left out, as asked.' });
   } else if (tokenFiles.length > 0) {
     const content = await readTokens(options, mode, (path) => read(path, limits.maxJsonSize));
