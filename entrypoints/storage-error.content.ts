@@ -1,5 +1,4 @@
 import { explainStorageError } from '@/components/console/storage-error-explainer';
-import { parseBundleLink } from '@/utils/bundle-link';
 import { readStorageErrorContext } from '@/utils/storage-error-page';
 
 // On the bundle bucket: when the browser shows storage's error page instead of the bundle, explain it.
@@ -7,12 +6,10 @@ export default defineContentScript({
   matches: ['https://datastax-cluster-config-prod.s3.us-east-2.amazonaws.com/*'],
   runAt: 'document_end',
   main() {
-    const parsed = parseBundleLink(location.href);
     void explainStorageError({
       document,
       url: location.href,
       now: () => Date.now(),
-      link: parsed.ok ? parsed.value : undefined,
       context: async (url) => readStorageErrorContext(await browser.runtime.sendMessage({ type: 'storage-error-context', url })),
       async saveCopy(id) {
         const answer = (await browser.runtime.sendMessage({ type: 'save-bundle-copy', id })) as { ok?: boolean; error?: { message: string; hint: string } } | undefined;

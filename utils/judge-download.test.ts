@@ -174,8 +174,25 @@ describe('judgeDownload', () => {
   });
 
   it('uses a recheck that finds storage saying "expired" to call a small file an expired link', () => {
-    const facts = download({ fileSize: 512, totalBytes: 512, bytesReceived: 512 });
+    const facts = download({ url: 'https://datastax-cluster-config-prod.s3.us-east-2.amazonaws.com/x/secure-connect-orders.zip', fileSize: 512, totalBytes: 512, bytesReceived: 512 });
     expect(codes(facts, ctx({ bundle: undefined, recheck: EXPIRED_RECHECK }))).toEqual(['link-expired']);
+  });
+
+  it('calls storage\'s error body behind a 200 on a live link an error document, not an expiry, even when sent as a zip', () => {
+    // What Chromium reports when storage answers 200 application/zip with an XML error body.
+    const facts = download({ fileSize: 367, totalBytes: 367, bytesReceived: 367, mime: 'application/zip' });
+    const [finding, ...rest] = judgeDownload(facts, ctx({ recheck: EXPIRED_RECHECK }));
+    expect(rest).toEqual([]);
+    expect(finding?.code).toBe('error-document');
+    expect(finding?.message).toContain('storage sent an error message and the browser saved it as the zip');
+    expect(finding?.message).toContain('AccessDenied: Request has expired');
+  });
+
+  it('calls a truncated transfer (Chromium: SERVER_CONTENT_LENGTH_MISMATCH) an interrupted download', () => {
+    const facts = download({ state: 'interrupted', error: 'SERVER_CONTENT_LENGTH_MISMATCH', bytesReceived: 4000 });
+    const [finding] = judgeDownload(facts, ctx());
+    expect(finding?.code).toBe('interrupted');
+    expect(finding?.message).toContain('storage sent fewer bytes than it announced');
   });
 
   it('calls a link whose fresh bytes fail the checker not a bundle, with the checker\'s hint', () => {

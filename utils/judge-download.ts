@@ -308,12 +308,15 @@ function judgeContent(s: Situation): DownloadFinding | undefined {
   const small = size !== undefined && size < TOO_SMALL_BYTES;
   const storageError = storageProblem(recheck);
   if (!ctx.ownSave && expiredAtStart(s) && (size === undefined || small || markup)) return linkExpired(s, true);
-  if (!ctx.ownSave && storageError && /expired/i.test(storageError.message) && (size === undefined || small || markup)) return linkExpired(s, true);
+  const errorBody = storageError !== undefined && (size === undefined || small || markup);
+  // Storage saying "expired" about a link whose own signing time says alive is an error body, not an expiry.
+  if (errorBody && /expired/i.test(storageError.message) && s.link?.expiresAt === undefined) return linkExpired(s, true);
 
-  if (markup && (size === undefined || size < ERROR_DOCUMENT_MAX_BYTES)) {
+  if (errorBody || (markup && (size === undefined || size < ERROR_DOCUMENT_MAX_BYTES))) {
+    const sent = markup ? `a web page or an error message (${facts.mime})` : 'an error message';
     return {
       code: 'error-document',
-      message: `${s.name || 'The download'} is not a bundle: storage sent a web page or an error message (${facts.mime}) and the browser saved it as the zip.${storageError ? ` Storage says: ${storageError.message}` : ''}`,
+      message: `${s.name || 'The download'} is not a bundle: storage sent ${sent} and the browser saved it as the zip.${storageError ? ` ${storageError.message}` : ''}`,
       hint: `Delete that file. ${copyOrFresh(s)}`,
       actions: withFixes(s, 'save-copy', 'fresh-link'),
     };

@@ -18,7 +18,7 @@ export interface StorageErrorEnv {
   document: Document;
   url: string;
   now(): number;
-  /** The link's own signing times (parseBundleLink), for bodies that do not state them. */
+  /** The link's own signing times, for bodies that do not state them (else the kept record's are used). */
   link?: { signedAt?: number; expiresAt?: number };
   /** Asks the background what it kept for this link; null when it cannot answer. */
   context(url: string): Promise<StorageErrorContext | null>;
@@ -110,7 +110,8 @@ export async function explainStorageError(env: StorageErrorEnv): Promise<Storage
   const doc = env.document;
   const source = readErrorPageSource(doc);
   if (!source) return null;
-  const report = readStorageErrorPage(source, env.url, env.now(), { link: env.link, timeZone: env.timeZone });
+  const read = (link: StorageErrorEnv['link']) => readStorageErrorPage(source, env.url, env.now(), { link, timeZone: env.timeZone });
+  let report = read(env.link);
   if (!report) return null;
 
   const host = h(doc, 'astra-companion-storage-error', { 'data-testid': 'astra-companion-storage-error', 'data-code': report.code });
@@ -124,6 +125,7 @@ export async function explainStorageError(env: StorageErrorEnv): Promise<Storage
   let context: StorageErrorContext | null = null;
   let note: string | null = null;
   const draw = () => {
+    if (!report) return;
     const children: Child[] = [
       h(doc, 'p', { class: 'title' }, TITLES[report.code]),
       h(doc, 'p', { 'data-testid': 'storage-error-message' }, report.message),
@@ -151,6 +153,11 @@ export async function explainStorageError(env: StorageErrorEnv): Promise<Storage
   };
   draw();
   context = await env.context(env.url).catch(() => null);
+  // The kept record knows when the link was signed, for bodies that do not say.
+  if (context && !env.link && (context.signedAt !== undefined || context.expiresAt !== undefined)) {
+    report = read({ signedAt: context.signedAt, expiresAt: context.expiresAt }) ?? report;
+  }
+  host.setAttribute('data-code', report.code);
   draw();
   return report;
 }
