@@ -27,7 +27,7 @@ import {
   type BundlesDocument,
   type TokensPayload,
 } from './export-store';
-import { isSafeEntryPath } from './import-store';
+import { importStore, isSafeEntryPath } from './import-store';
 import { listTokens } from './store';
 import { CONSOLE_CSV_HEADER, tokensToConsoleCsv } from './token-csv';
 
@@ -208,6 +208,27 @@ describe('exportStore', () => {
     expect((await exportStore({ db: locked.db, vault, extensionVersion: VERSION, now: () => T0, tokens: { mode: 'none' } })).ok).toBe(true);
     await vault.unlock(PASSPHRASE);
     expect((await exportStore({ db: locked.db, vault, extensionVersion: VERSION, now: () => T0, tokens: { mode: 'plain-csv' } })).ok).toBe(true);
+  });
+
+  it('exports an inconsistent store so that it imports back: a missing copy, an orphan file, a stale hash', async () => {
+    const db = await freshStore();
+    const bundle = await realBundle(dbIdFor(900), 'orders', 'us-east1');
+    const claims = bundleRecord(bundle, { id: 'claims|copy|external', dbName: 'claims' });
+    const orphan = bundleRecord(bundle, { id: 'orphan|file|external', dbName: 'orphan', hasCopy: false });
+    const stale = bundleRecord(bundle, { id: 'stale|hash|external', dbName: 'stale', copySha256: '0'.repeat(64) });
+    await putBundle(db, claims);
+    await putBundle(db, orphan, bundle.bytes);
+    await putBundle(db, stale, bundle.bytes);
+    const result = await exportStore({ db, vault: newVault(), extensionVersion: VERSION, now: () => T0, tokens: { mode: 'none' } });
+    if (!result.ok) throw new Error(result.error.message);
+    const document = json<BundlesDocument>((await entries(result.value)).get('bundles.json'));
+    const byId = new Map(document.bundles.map((b) => [b.record.id, b]));
+    expect(byId.get(claims.id)).toMatchObject({ record: { hasCopy: false }, file: null });
+    expect(byId.get(claims.id)!.record).not.toHaveProperty('copySha256');
+    expect(byId.get(orphan.id)).toMatchObject({ record: { hasCopy: false }, file: null });
+    expect(byId.get(stale.id)).toMatchObject({ record: { hasCopy: true, copySha256: bundle.sha256 }, file: { sha256: bundle.sha256 } });
+    const imported = await importStore({ db: await freshStore(), vault: newVault(), bytes: result.value, now: () => T0 });
+    expect(imported.ok && imported.value.added.bundles).toBe(3);
   });
 
   it('refuses a short export passphrase', async () => {

@@ -98,15 +98,17 @@ export async function exportStore(options: ExportStoreOptions): Promise<Result<U
   const bundleEntries: Array<{ path: string; bytes: Uint8Array }> = [];
   const takenPaths = new Set<string>();
   for (const stored of records) {
-    const file = files.get(stored.id);
-    // A record that claims a copy the store lacks is exported as what it is: without a copy.
-    const record = exportableRecord(file ? stored : withoutCopy(stored));
+    const file = stored.hasCopy ? files.get(stored.id) : undefined;
     if (!file) {
-      bundles.push({ record, file: null });
+      // A record that claims a copy the store lacks is exported as what it is: without a copy.
+      bundles.push({ record: exportableRecord(withoutCopy(stored)), file: null });
       continue;
     }
+    const sha256 = await sha256Bytes(file.bytes);
+    // The bytes are the truth about the copy: the record names their hash, so the import can check both.
+    const record = exportableRecord(stored.copySha256 === undefined || stored.copySha256 === sha256 ? stored : { ...stored, copySha256: sha256 });
     const path = uniquePath(bundlePathFor(record), takenPaths);
-    bundles.push({ record, file: { path, sha256: await sha256Bytes(file.bytes), size: file.bytes.byteLength, savedAt: file.savedAt } });
+    bundles.push({ record, file: { path, sha256, size: file.bytes.byteLength, savedAt: file.savedAt } });
     bundleEntries.push({ path, bytes: file.bytes });
   }
 

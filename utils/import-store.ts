@@ -600,7 +600,7 @@ async function tokenCandidates(
   rawMetadata: unknown[],
   path: string,
 ): Promise<Result<{ tokens: TokenCandidate[]; refused: ImportReport['refused'] }, ImportProblemCode>> {
-  const parsed = Papa.parse<string[]>(csv, { skipEmptyLines: true });
+  const parsed = Papa.parse<string[]>(csv, { delimiter: ',', skipEmptyLines: true });
   const [header, ...rows] = parsed.data;
   if (parsed.errors.length > 0 || !header || header.join('\u0000') !== CONSOLE_CSV_HEADER.join('\u0000')) {
     return damaged(`the token CSV in ${path} is not in the console's layout`);
