@@ -360,3 +360,23 @@ describe('the download-warning message to console tabs', () => {
     expect(isWarningForPage({}, `https://astra.datastax.com/org/${ORG_ID}/settings/tokens`, false)).toBe(false);
   });
 });
+
+describe('notifications', () => {
+  it('offers the first two fixes as buttons where the browser has them, and runs the one clicked', async () => {
+    const { notificationOptionsFor } = await import('./watch-downloads');
+    const h = await harness({ now: EXPIRES_AT + 90_000 });
+    const id = await downloadBundle(h, LINK, null);
+    await h.watcher.onChanged(h.downloads.change(id, { state: 'interrupted', error: 'SERVER_FORBIDDEN' }));
+    const warning = h.findings[0]!.warning;
+    expect(notificationOptionsFor(warning, 'chrome')).toMatchObject({ type: 'basic', title: 'Bundle link had expired', buttons: [{ title: 'Save the verified copy' }, { title: 'Get a fresh link' }] });
+    expect(notificationOptionsFor(warning, 'firefox')).not.toHaveProperty('buttons');
+    expect(notificationOptionsFor(warning, 'chrome').iconUrl).toMatch(/^data:image\/png;base64,iVBORw0KGgo/);
+
+    const opened: string[] = [];
+    const actions = createWarningActions({ db: async () => h.db, openTab: async (url) => void opened.push(url), saveFile: async () => 1 });
+    expect((await actions.runNotificationButton(warning.id, 1)).ok).toBe(true);
+    expect(opened).toEqual([`https://astra.datastax.com/org/${ORG_ID}/database/${DB_ID}/connect`]);
+    expect((await actions.runNotificationButton(warning.id, 0)).ok).toBe(false);
+    expect((await actions.runNotificationButton('download-99-gone', 0)).ok).toBe(false);
+  });
+});

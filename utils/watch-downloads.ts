@@ -484,6 +484,24 @@ export function notificationFor(warning: WarningRecord): { title: string; messag
   };
 }
 
+/** A 48 px red "!" for notifications (Chromium requires an icon; the extension ships none yet). */
+export const NOTIFICATION_ICON = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAADAAAAAwCAYAAABXAvmHAAAAtklEQVR42u3aSwqAMAwE0B7DvfffeT9dSkGlkpn8mIBr54lWmziG6q5j386Vo2TodBhr8DAIOrgbhB2cCvEOD0VEhYcgosObEJYTvpUbwnrFGIBfiNIAxD3LAiwhSgNQqwYT8IkoDUCu22zAI0KASAD61e8BmBACCCCAAAIIUBqQaQOf4ltIgAx7gpA+EfNBdmt0qSsRDVBnLgOAgSjXodaMoMOURkO+VmPWNoPuNr8atPnZI7ou3yjEFJ2Ph38AAAAASUVORK5CYII=';
+
+/**
+ * `notifications.create` options for a warning. Firefox has no notification buttons: there a click on the
+ * notification opens the fix list (the popup) instead.
+ */
+export function notificationOptionsFor(warning: WarningRecord, browser: BrowserKind = 'other') {
+  const note = notificationFor(warning);
+  return {
+    type: 'basic' as const,
+    iconUrl: NOTIFICATION_ICON,
+    title: note.title,
+    message: note.message,
+    ...(browser === 'firefox' || browser === 'safari' ? {} : { buttons: note.buttons.map((button) => ({ title: button.title })) }),
+  };
+}
+
 /** The toolbar badge: how many warnings wait to be seen. */
 export function badgeFor(warnings: WarningRecord[]): { text: string; color: string } {
   const open = warnings.filter((warning) => !warning.dismissed).length;
@@ -529,6 +547,13 @@ export function createWarningActions(deps: WarningActionDeps) {
       const store = await deps.db();
       const warning = (await listWarnings(store)).find((w) => w.id === warningId);
       if (warning && !warning.dismissed) await putWarning(store, { ...warning, dismissed: true });
+    },
+    /** `notifications.onButtonClicked`: the notification's id is the warning's. */
+    async runNotificationButton(warningId: string, buttonIndex: number): Promise<Result<unknown>> {
+      const warning = (await listWarnings(await deps.db())).find((w) => w.id === warningId);
+      const action = warning ? notificationFor(warning).buttons[buttonIndex]?.action : undefined;
+      if (!action) return fail('not-found', 'That warning is no longer in Astra Companion.', 'Open the popup to see the current warnings.');
+      return this.run(warningId, action);
     },
     /** A notification button or a panel button: the warning's n-th fix. */
     async run(warningId: string, action: FixAction): Promise<Result<unknown>> {
