@@ -90,6 +90,14 @@ export interface ExportStoreOptions {
 }
 
 export async function exportStore(options: ExportStoreOptions): Promise<Result<Uint8Array, ExportProblemCode>> {
+  try {
+    return await writeExport(options);
+  } catch {
+    return fail('zip-failed', 'The export file could not be written.', 'Try again; if it keeps failing, export without tokens to narrow it down.');
+  }
+}
+
+async function writeExport(options: ExportStoreOptions): Promise<Result<Uint8Array, ExportProblemCode>> {
   const snapshot = await readSnapshot(options.db);
   if (!snapshot.ok) return snapshot;
   const { records, files, tokens } = snapshot.value;
@@ -136,11 +144,7 @@ export async function exportStore(options: ExportStoreOptions): Promise<Result<U
     // Stored, not deflated again: bundles are zips already, and this keeps them byte for byte and fast.
     zip.file(entry.path, entry.bytes, { date: ZIP_ENTRY_DATE, createFolders: false, compression: 'STORE', binary: true });
   }
-  try {
-    return ok(await zip.generateAsync({ type: 'uint8array', platform: 'DOS', compressionOptions: { level: 6 } }));
-  } catch {
-    return fail('zip-failed', 'The export file could not be written.', 'Try again; if it keeps failing, export without tokens to narrow it down.');
-  }
+  return ok(await zip.generateAsync({ type: 'uint8array', platform: 'DOS', compressionOptions: { level: 6 } }));
 }
 
 /** `astra-companion-export-2026-11-23.zip` */
