@@ -70,7 +70,7 @@ const GOOD_RECHECK: BundleVerdictLike = { ok: true, problems: [], facts: { size:
 const EXPIRED_RECHECK: BundleVerdictLike = {
   ok: false,
   problems: [{ code: 'storage-error', severity: 'error', message: 'This file is not a bundle: it holds the error Amazon S3 sends because the download link had expired (AccessDenied: Request has expired).', hint: 'Get Bundle again.' }],
-  facts: { size: 512, kind: 'error-document' },
+  facts: { size: 512, kind: 'error-document', errorDocument: { code: 'AccessDenied', message: 'Request has expired' } },
 };
 
 describe('judgeDownload', () => {
@@ -185,7 +185,7 @@ describe('judgeDownload', () => {
     expect(rest).toEqual([]);
     expect(finding?.code).toBe('error-document');
     expect(finding?.message).toContain('storage sent an error message and the browser saved it as the zip');
-    expect(finding?.message).toContain('AccessDenied: Request has expired');
+    expect(finding?.message).toContain('Storage said: AccessDenied: Request has expired.');
   });
 
   it('calls a truncated transfer (Chromium: SERVER_CONTENT_LENGTH_MISMATCH) an interrupted download', () => {

@@ -56,7 +56,7 @@ export interface DownloadFinding {
 export interface BundleVerdictLike {
   ok: boolean;
   problems: Array<Pick<BundleProblem, 'code' | 'message' | 'hint'> & { severity?: string }>;
-  facts?: { size?: number; kind?: string };
+  facts?: { size?: number; kind?: string; errorDocument?: { code: string; message: string } };
 }
 
 export type BrowserKind = 'chrome' | 'edge' | 'firefox' | 'safari' | 'other';
@@ -314,9 +314,11 @@ function judgeContent(s: Situation): DownloadFinding | undefined {
 
   if (errorBody || (markup && (size === undefined || size < ERROR_DOCUMENT_MAX_BYTES))) {
     const sent = markup ? `a web page or an error message (${facts.mime})` : 'an error message';
+    const said = recheck?.facts?.errorDocument;
+    const words = said ? ` Storage said: ${said.code}${said.message ? `: ${said.message}` : ''}.` : storageError ? ` ${storageError.message}` : '';
     return {
       code: 'error-document',
-      message: `${s.name || 'The download'} is not a bundle: storage sent ${sent} and the browser saved it as the zip.${storageError ? ` ${storageError.message}` : ''}`,
+      message: `${s.name || 'The download'} is not a bundle: storage sent ${sent} and the browser saved it as the zip.${words}`,
       hint: `Delete that file. ${copyOrFresh(s)}`,
       actions: withFixes(s, 'save-copy', 'fresh-link'),
     };

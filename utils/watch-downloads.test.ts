@@ -232,6 +232,17 @@ describe('download guard', () => {
     expect(opened).toEqual([`https://astra.datastax.com/org/${ORG_ID}/database/${DB_ID}/connect`]);
   });
 
+  it('watches our own save by the extension id Chromium puts on it, whatever name the file got', async () => {
+    const h = await harness();
+    const item = h.downloads.start('data:application/zip;base64,UEsDBBQACAgIAA==', h.clock.now, { byExtensionId: EXTENSION_ID });
+    await h.watcher.onCreated(item);
+    await h.watcher.onChanged(h.downloads.change(item.id, { filename: '/home/ada/Downloads/download.zip' }));
+    h.downloads.openedByBrowser.add(item.id);
+    await h.watcher.onChanged(h.downloads.complete(item.id));
+    expect(await getDownloadWatch(h.db, item.id)).toMatchObject({ ownSave: true, judged: true });
+    expect(h.findings.map((f) => f.warning.code)).toEqual(['opened-by-browser']);
+  });
+
   it('warns about a truncated body', async () => {
     const h = await harness();
     await downloadBundle(h, LINK, { fileSize: 6_144, totalBytes: BUNDLE_SIZE });

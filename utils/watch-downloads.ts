@@ -150,7 +150,7 @@ export function createDownloadWatcher(deps: DownloadWatcherDeps) {
   async function watch(item: DownloadItemLike, extra: Partial<WatchRecord> = {}): Promise<WatchRecord | undefined> {
     const store = await db();
     const bundle = await linkedBundle(store, item);
-    const wanted = bundle !== undefined || trusted(item.url) || trusted(item.finalUrl) || isBundleFileName(item.filename) || extra.ownSave === true;
+    const wanted = bundle !== undefined || trusted(item.url) || trusted(item.finalUrl) || isBundleFileName(item.filename) || extra.ownSave === true || ours(item);
     if (!wanted) return undefined;
     const { watch: stored } = await updateDownloadWatch(store, item.id, (current) => {
       const previous = current as WatchRecord | undefined;
