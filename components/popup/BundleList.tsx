@@ -32,6 +32,13 @@ export function groupBundles(records: BundleRecord[]): Group[] {
   return [...groups.values()];
 }
 
+const KIND_TEXT: Record<string, string> = {
+  internal: 'VPC peering',
+  'migration-proxy': 'migration proxy',
+  'migration-proxy-internal': 'migration proxy, VPC',
+  'custom-domain': 'custom domain',
+};
+
 const STATUS_TEXT: Record<BundleRecord['status'], string> = {
   checking: 'Checking…',
   verified: 'Verified',
@@ -53,10 +60,10 @@ function BundleRow(props: { record: BundleRecord; now: number; clipboard: Clipbo
   const save = async () => setMessage(await props.actions.saveCopy(record.id));
 
   return (
-    <li class={`bundle status-${record.status}`} data-testid="bundle-row" data-region={record.region ?? ''}>
+    <li class={`bundle status-${record.status}`} data-testid="bundle-row" data-region={record.region ?? ''} data-kind={record.kind}>
       <div class="bundle-head">
         <span class="region">{record.region ?? 'unknown region'}</span>
-        {record.kind !== 'external' && <span class="kind">{record.kind}</span>}
+        {record.kind !== 'external' && <span class="kind">{KIND_TEXT[record.kind] ?? record.kind}</span>}
         <span class={`badge badge-${record.status}`}>{STATUS_TEXT[record.status]}</span>
       </div>
       <div class="bundle-facts">
@@ -127,10 +134,26 @@ export function BundleList(props: { records: BundleRecord[]; now: number; clipbo
             {group.dbId && <span class="muted"> {group.dbId.slice(0, 8)}</span>}
           </h2>
           <ul>
-            {group.records.map((record) => (
-              <BundleRow key={record.id} record={record} now={props.now} clipboard={props.clipboard} actions={props.actions} />
-            ))}
+            {group.records
+              .filter((record) => record.kind === 'external')
+              .map((record) => (
+                <BundleRow key={record.id} record={record} now={props.now} clipboard={props.clipboard} actions={props.actions} />
+              ))}
           </ul>
+          {group.records.some((record) => record.kind !== 'external') && (
+            <details class="other-kinds">
+              <summary>
+                {group.records.filter((record) => record.kind !== 'external').length} more: VPC peering and migration proxy bundles
+              </summary>
+              <ul>
+                {group.records
+                  .filter((record) => record.kind !== 'external')
+                  .map((record) => (
+                    <BundleRow key={record.id} record={record} now={props.now} clipboard={props.clipboard} actions={props.actions} />
+                  ))}
+              </ul>
+            </details>
+          )}
         </section>
       ))}
       <div class="footer-actions">
