@@ -315,7 +315,9 @@ export function createDownloadWatcher(deps: DownloadWatcherDeps) {
       const store = await db();
       let record = (await getDownloadWatch(store, delta.id)) as WatchRecord | undefined;
       if (!record) {
-        if (!isBundleFileName(delta.filename?.current)) return;
+        // The name arrives with the first change; so does, through search, the id of the extension that started it.
+        const named = delta.filename?.current;
+        if (!named || (!isBundleFileName(named) && (deps.extensionId === undefined || delta.filename?.previous))) return;
         const item = (await deps.search({ id: delta.id }))[0];
         if (!item) return;
         record = await watch(item);
