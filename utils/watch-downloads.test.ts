@@ -65,12 +65,17 @@ class FakeDownloads {
   /** Files the "browser" removes right after completion (it opened them). */
   openedByBrowser = new Set<number>();
   searches = 0;
+  /** Runs once right after the next search answered: the browser moving on while the worker works. */
+  afterNextSearch: (() => void) | null = null;
 
   search = async ({ id }: { id: number }): Promise<DownloadItemLike[]> => {
     this.searches++;
     const item = this.items.get(id);
     if (!item) return [];
     const answer = { ...item };
+    const after = this.afterNextSearch;
+    this.afterNextSearch = null;
+    after?.();
     // Chromium answers what it knew, and checks the file for the next search.
     if (item.state === 'complete' && this.openedByBrowser.has(id)) item.exists = false;
     return [answer];
@@ -288,6 +293,27 @@ describe('download guard', () => {
     await restarted.onChanged({ id, state: { previous: 'in_progress', current: 'complete' } });
     expect(await restarted.sweep()).toBe(0);
     expect(h.good).toEqual([BUNDLE_ID]);
+  });
+
+  it('judges a tiny download whose events come faster than the store answers', async () => {
+    const h = await harness();
+    const item = h.downloads.start(LINK, h.clock.now);
+    // Chromium fires these within milliseconds; listeners are not awaited one after the other.
+    const created = h.watcher.onCreated(item);
+    const named = h.watcher.onChanged(h.downloads.change(item.id, { filename: '/home/ada/Downloads/secure-connect-orders.zip' }));
+    const done = h.watcher.onChanged(h.downloads.complete(item.id));
+    await Promise.all([created, named, done]);
+    expect(h.good).toEqual([BUNDLE_ID]);
+
+    // Known only by its name (from elsewhere than storage): the name and the end arrive together.
+    const other = h.downloads.start('https://files.example.com/share/secure-connect-orders.zip', h.clock.now);
+    await h.watcher.onCreated(other);
+    let finished: Promise<void> = Promise.resolve();
+    // It completes just after the watcher looked it up for its name, before the watch is stored.
+    h.downloads.afterNextSearch = () => (finished = h.watcher.onChanged(h.downloads.complete(other.id)));
+    await h.watcher.onChanged(h.downloads.change(other.id, { filename: '/home/ada/Downloads/secure-connect-orders (1).zip' }));
+    await finished;
+    expect(h.good).toEqual([BUNDLE_ID, BUNDLE_ID]);
   });
 
   it('judges once when an event and the startup sweep race', async () => {

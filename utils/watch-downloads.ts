@@ -303,6 +303,47 @@ export function createDownloadWatcher(deps: DownloadWatcherDeps) {
     if (good) await deps.onGood(bundle?.id, { finding: findings[0]!, download: item, bundle });
   }
 
+  async function changed(delta: DownloadDelta): Promise<void> {
+    const store = await db();
+    let record = (await getDownloadWatch(store, delta.id)) as WatchRecord | undefined;
+    if (!record) {
+      // The name arrives with the first change; so does, through search, the id of the extension that started it.
+      // An end we never saw begin (the worker missed onCreated) is looked at too.
+      const named = delta.filename?.current;
+      const firstName = named !== undefined && (isBundleFileName(named) || (deps.extensionId !== undefined && !delta.filename?.previous));
+      if (!firstName && !isTerminal(delta.state?.current)) return;
+      const item = (await deps.search({ id: delta.id }))[0];
+      if (!item) return;
+      record = await watch(item);
+      if (!record) return;
+    }
+    if (record.judged) return;
+    const state = delta.state?.current;
+    const { changed: stored } = await updateDownloadWatch(store, delta.id, (current) => {
+      if (!current) return undefined;
+      const next: WatchRecord = { ...(current as WatchRecord) };
+      if (delta.filename?.current) next.filename = delta.filename.current;
+      if (delta.finalUrl?.current) next.finalUrl = delta.finalUrl.current;
+      if (isTerminal(state)) next.state = state;
+      return next;
+    });
+    if (stored && (isTerminal(state) || isTerminal(record.state))) await judge(delta.id);
+  }
+
+  async function ownSave(downloadId: number, bundleId: string): Promise<void> {
+    const store = await db();
+    await updateDownloadWatch(store, downloadId, (current) => ({
+      ...(current as WatchRecord | undefined),
+      downloadId,
+      url: current?.url ?? '',
+      startedAt: current?.startedAt ?? deps.now(),
+      state: current?.state ?? 'in_progress',
+      bundleId,
+      ownSave: true,
+    } as WatchRecord));
+    if (isTerminal((await getDownloadWatch(store, downloadId))?.state)) await judge(downloadId);
+  }
+
   return {
     /** `downloads.onCreated`. Chromium sends `filename: ''` here; the name comes with the first change. */
     async onCreated(item: DownloadItemLike): Promise<void> {
@@ -310,47 +351,11 @@ export function createDownloadWatcher(deps: DownloadWatcherDeps) {
       if (record && isTerminal(item.state)) await judge(item.id);
     },
 
-    /** `downloads.onChanged`. */
-    async onChanged(delta: DownloadDelta): Promise<void> {
-      const store = await db();
-      let record = (await getDownloadWatch(store, delta.id)) as WatchRecord | undefined;
-      if (!record) {
-        // The name arrives with the first change; so does, through search, the id of the extension that started it.
-        const named = delta.filename?.current;
-        if (!named || (!isBundleFileName(named) && (deps.extensionId === undefined || delta.filename?.previous))) return;
-        const item = (await deps.search({ id: delta.id }))[0];
-        if (!item) return;
-        record = await watch(item);
-        if (!record) return;
-      }
-      if (record.judged) return;
-      const state = delta.state?.current;
-      const { changed } = await updateDownloadWatch(store, delta.id, (current) => {
-        if (!current) return undefined;
-        const next: WatchRecord = { ...(current as WatchRecord) };
-        if (delta.filename?.current) next.filename = delta.filename.current;
-        if (delta.finalUrl?.current) next.finalUrl = delta.finalUrl.current;
-        if (isTerminal(state)) next.state = state;
-        return next;
-      });
-      if (changed && (isTerminal(state) || isTerminal(record.state))) await judge(delta.id);
-    },
+    /** `downloads.onChanged`. Events are not awaited one after the other: every step is a transaction of its own. */
+    onChanged: changed,
 
     /** Astra Companion saved a kept copy as download `downloadId`: watch it as ours (the event may come first). */
-    async noteOwnSave(downloadId: number, bundleId: string): Promise<void> {
-      const store = await db();
-      await updateDownloadWatch(store, downloadId, (current) => ({
-        ...(current as WatchRecord | undefined),
-        downloadId,
-        url: current?.url ?? '',
-        startedAt: current?.startedAt ?? deps.now(),
-        state: current?.state ?? 'in_progress',
-        bundleId,
-        ownSave: true,
-      } as WatchRecord));
-      if (isTerminal((await getDownloadWatch(store, downloadId))?.state)) await judge(downloadId);
-    },
-
+    noteOwnSave: ownSave,
     /** At worker startup: judge what finished while the worker was stopped; forget old judged watches. */
     async sweep(): Promise<number> {
       const store = await db();
