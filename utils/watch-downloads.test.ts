@@ -249,6 +249,15 @@ describe('download guard', () => {
     expect(h.findings.map((f) => f.warning.code)).toEqual(['opened-by-browser']);
   });
 
+  it('compares by name only bytes made in the browser, not a same-named file from elsewhere', async () => {
+    const h = await harness();
+    await downloadBundle(h, `blob:https://astra.datastax.com/0b7c6a52-1f3e-4d2a-9c8b-7e6f5d4c3b2a`, { fileSize: 12_001, totalBytes: 12_001 });
+    expect(h.findings.map((f) => f.warning.code)).toEqual(['size-mismatch']);
+    await downloadBundle(h, 'https://files.example.com/share/secure-connect-orders.zip', { fileSize: 12_001, totalBytes: 12_001 });
+    expect(h.findings).toHaveLength(1);
+    expect(h.good).toEqual([undefined]);
+  });
+
   it('warns about a truncated body', async () => {
     const h = await harness();
     await downloadBundle(h, LINK, { fileSize: 6_144, totalBytes: BUNDLE_SIZE });
@@ -313,7 +322,7 @@ describe('download guard', () => {
     h.downloads.afterNextSearch = () => (finished = h.watcher.onChanged(h.downloads.complete(other.id)));
     await h.watcher.onChanged(h.downloads.change(other.id, { filename: '/home/ada/Downloads/secure-connect-orders (1).zip' }));
     await finished;
-    expect(h.good).toEqual([BUNDLE_ID, BUNDLE_ID]);
+    expect(h.good).toEqual([BUNDLE_ID, undefined]);
   });
 
   it('judges once when an event and the startup sweep race', async () => {

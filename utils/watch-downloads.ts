@@ -183,8 +183,11 @@ export function createDownloadWatcher(deps: DownloadWatcherDeps) {
       const sameFile = await findBundleForStorageUrl(store, item.url);
       if (sameFile) return sameFile;
     }
+    // By name only for bytes made in the browser (our own save, the console's blob): a file of the same name from
+    // elsewhere may well be another organization's database of the same name.
+    const local = record.ownSave || ours(item) || /^(?:data|blob):/.test(item.url);
     const name = baseName(item.filename).replace(COPY_SUFFIX, '');
-    if (!name) return undefined;
+    if (!local || !name) return undefined;
     return (await listBundles(store)).find((bundle) => bundle.fileName === name);
   }
 
