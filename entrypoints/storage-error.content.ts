@@ -10,7 +10,8 @@ export default defineContentScript({
       document,
       url: location.href,
       now: () => Date.now(),
-      context: async (url) => readStorageErrorContext(await browser.runtime.sendMessage({ type: 'storage-error-context', url })),
+      // The background answers about the sender's own URL only.
+      context: async () => readStorageErrorContext(await browser.runtime.sendMessage({ type: 'storage-error-context' })),
       async saveCopy(id) {
         const answer = (await browser.runtime.sendMessage({ type: 'save-bundle-copy', id })) as { ok?: boolean; error?: { message: string; hint: string } } | undefined;
         if (answer?.ok) return 'Saving the verified copy…';
