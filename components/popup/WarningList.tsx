@@ -3,7 +3,7 @@ import { formatRelative } from '@/utils/format';
 import type { FixAction } from '@/utils/judge-download';
 import type { WarningRecord } from '@/utils/store';
 
-export interface WarningActions {
+export interface WarningListActions {
   /** Saves the kept copy; the words to show afterwards. */
   saveCopy(bundleId: string): Promise<string | null>;
   /** Opens the database's Connect page (the console's start page when the database is unknown). */
@@ -19,7 +19,7 @@ const FIX_LABELS: Record<FixAction, string> = {
   'browser-setting': 'Open download settings',
 };
 
-function WarningRow(props: { warning: WarningRecord; now: number; actions: WarningActions }) {
+function WarningRow(props: { warning: WarningRecord; now: number; actions: WarningListActions }) {
   const { warning, actions } = props;
   const [note, setNote] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -68,7 +68,7 @@ function WarningRow(props: { warning: WarningRecord; now: number; actions: Warni
 }
 
 /** Download warnings that wait to be seen, newest first, each with its fixes. */
-export function WarningList(props: { warnings: WarningRecord[]; now?: number; actions: WarningActions }) {
+export function WarningList(props: { warnings: WarningRecord[]; now?: number; actions: WarningListActions }) {
   const open = props.warnings.filter((warning) => !warning.dismissed).sort((a, b) => b.createdAt - a.createdAt);
   const now = props.now ?? Date.now();
   if (open.length === 0) {
