@@ -3,6 +3,20 @@ import { keepTokens } from '@/utils/keep-token';
 import { getKv, openStore, setKv, type CompanionDb } from '@/utils/store';
 import { toDataUrl } from '@/utils/data-url';
 import { createVault, type Vault } from '@/utils/vault';
+import { checkBundle } from '@/utils/bundle-check';
+import { parseBundleLink, TRUSTED_STORAGE_HOSTS } from '@/utils/bundle-link';
+import { browserKindOf } from '@/utils/judge-download';
+import { fetchBundle } from '@/utils/keep-bundle';
+import { databaseIdOf } from '@/utils/pages';
+import { listWarnings } from '@/utils/store';
+import {
+  badgeFor,
+  createDownloadWatcher,
+  createWarningActions,
+  downloadWarningMessage,
+  notificationOptionsFor,
+  type DownloadItemLike,
+} from '@/utils/watch-downloads';
 
 export default defineBackground(() => {
   // Nothing lives only in worker globals: these are caches of what IndexedDB and storage.session hold.
@@ -23,6 +37,68 @@ export default defineBackground(() => {
   const save = (url: string, filename: string, saveAs: boolean) =>
     browser.downloads.download({ url, filename, saveAs, conflictAction: 'uniquify' });
 
+  const browserKind = browserKindOf(navigator.userAgent);
+  const refreshBadge = async () => {
+    const badge = badgeFor(await listWarnings(await db()));
+    await browser.action.setBadgeText({ text: badge.text });
+    await browser.action.setBadgeBackgroundColor({ color: badge.color });
+  };
+  const notifyChanged = (what: 'bundles' | 'tokens' | 'warnings', tabId?: number) => {
+    const message = { type: 'store-changed', what };
+    browser.runtime.sendMessage(message).catch(() => {});
+    if (tabId !== undefined) browser.tabs.sendMessage(tabId, message).catch(() => {});
+    if (what === 'warnings') void refreshBadge().catch(() => {});
+  };
+  const injectConsoleUi = async (tabId: number, frameId: number) => {
+    await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: ['/content-scripts/console-ui.js'] });
+  };
+
+  // The download guard: every state in IndexedDB; listeners registered synchronously so a woken worker gets the event.
+  const watcher = createDownloadWatcher({
+    db,
+    now: () => Date.now(),
+    search: (query) => browser.downloads.search(query) as Promise<DownloadItemLike[]>,
+    async recheck(url) {
+      const outcome = await fetchBundle((...args) => fetch(...args), url);
+      return outcome.kind === 'body' ? checkBundle(outcome.bytes, { url, now: new Date() }) : null;
+    },
+    readLink(url) {
+      const parsed = parseBundleLink(url);
+      return parsed.ok ? parsed.value : null;
+    },
+    trustedHosts: TRUSTED_STORAGE_HOSTS,
+    extensionId: browser.runtime.id,
+    browser: browserKind,
+    async onFinding(warning, context) {
+      await browser.notifications.create(warning.id, notificationOptionsFor(warning, browserKind)).catch(() => {});
+      notifyChanged('warnings');
+      const message = downloadWarningMessage(warning, context, browserKind);
+      for (const tab of await browser.tabs.query({ url: 'https://astra.datastax.com/*' })) {
+        if (tab.id === undefined) continue;
+        if (message.dbId ? databaseIdOf(tab.url ?? '') !== message.dbId : !tab.active) continue;
+        await injectConsoleUi(tab.id, 0).catch(() => {});
+        browser.tabs.sendMessage(tab.id, message).catch(() => {});
+      }
+    },
+    onGood() {
+      notifyChanged('bundles');
+      notifyChanged('warnings');
+    },
+  });
+  const warningActions = createWarningActions({
+    db,
+    saveFile: (bytes, fileName, saveAs) => save(toDataUrl(bytes), fileName, saveAs),
+    openTab: (url) => browser.tabs.create({ url }),
+    browser: browserKind,
+    watcher,
+  });
+  browser.downloads.onCreated.addListener((item) => void watcher.onCreated(item as DownloadItemLike).catch(() => {}));
+  browser.downloads.onChanged.addListener((delta) => void watcher.onChanged(delta).catch(() => {}));
+  browser.notifications.onButtonClicked.addListener((id, index) => void warningActions.runNotificationButton(id, index).catch(() => {}));
+  browser.notifications.onClicked.addListener(() => void browser.action.openPopup?.().catch(() => {}));
+  void watcher.sweep().catch(() => {});
+  void refreshBadge().catch(() => {});
+
   const handleRequest = createRequestHandler({
     db,
     fetch: (...args) => fetch(...args),
@@ -31,17 +107,12 @@ export default defineBackground(() => {
     extensionOrigin: browser.runtime.getURL('/'),
     version: browser.runtime.getManifest().version,
     saveFile: (bytes, fileName, saveAs) => save(toDataUrl(bytes), fileName, saveAs),
-    notifyChanged(what, tabId) {
-      const message = { type: 'store-changed', what };
-      browser.runtime.sendMessage(message).catch(() => {});
-      if (tabId !== undefined) browser.tabs.sendMessage(tabId, message).catch(() => {});
-    },
+    notifyChanged,
     notifyTab(tabId, message) {
       browser.tabs.sendMessage(tabId, message).catch(() => {});
     },
-    async injectConsoleUi(tabId, frameId) {
-      await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: ['/content-scripts/console-ui.js'] });
-    },
+    injectConsoleUi,
+    dismissWarning: (id) => warningActions.dismiss(id),
     async keepTokens(tokens, page, source) {
       return keepTokens({ db: await db(), vault: await vault(), now: () => Date.now() }, tokens, page, source);
     },

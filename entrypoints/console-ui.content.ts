@@ -2,11 +2,13 @@ import { watchBundleDialogs } from '@/components/console/bundle-dialog-panel';
 import { runFeatures, type ConsoleFeature } from '@/components/console/features';
 import { askBackground, type CapturedInTabMessage } from '@/utils/messages';
 import { isDatabasePage } from '@/utils/pages';
+import { watchDownloadWarnings } from '@/components/console/download-warning-panel';
 
 interface Env {
   /** Called when the background captured something from this tab's network traffic. */
   onCaptured: Set<(message: CapturedInTabMessage) => void>;
   onStoreChanged: Set<() => void>;
+  onDownloadWarning: Set<(message: unknown) => void>;
 }
 
 const INSTALLED = Symbol.for('astra-companion.console-ui');
@@ -25,10 +27,11 @@ export default defineContentScript({
       scope[INSTALLED] = false;
     });
 
-    const env: Env = { onCaptured: new Set(), onStoreChanged: new Set() };
+    const env: Env = { onCaptured: new Set(), onStoreChanged: new Set(), onDownloadWarning: new Set() };
     browser.runtime.onMessage.addListener((message: unknown) => {
       const type = (message as { type?: string } | null)?.type;
       if (type === 'store-changed') env.onStoreChanged.forEach((listener) => listener());
+      if (type === 'download-warning') env.onDownloadWarning.forEach((listener) => listener(message));
       if (type === 'captured') env.onCaptured.forEach((listener) => listener(message as CapturedInTabMessage));
     });
 
@@ -59,7 +62,29 @@ export default defineContentScript({
       },
     };
 
-    const features = runFeatures([bundlePanels], env, lifetime.signal);
+    const downloadWarnings: ConsoleFeature<Env> = {
+      id: 'download-warning-panel',
+      applies: () => true,
+      init(shared, signal) {
+        watchDownloadWarnings(
+          {
+            document,
+            pageUrl: () => location.href,
+            onWarning(listener) {
+              shared.onDownloadWarning.add(listener);
+              return () => shared.onDownloadWarning.delete(listener);
+            },
+            async saveCopy(id) {
+              const answer = await askBackground(browser.runtime, 'save-bundle-copy', { id });
+              return answer.ok ? 'Saving the verified copy…' : `${answer.error.message} ${answer.error.hint}`;
+            },
+          },
+          signal,
+        );
+      },
+    };
+
+    const features = runFeatures([bundlePanels, downloadWarnings], env, lifetime.signal);
     features.update(new URL(location.href));
     ctx.addEventListener(window, 'wxt:locationchange', ({ newUrl }) => features.update(newUrl));
   },

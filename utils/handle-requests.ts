@@ -10,6 +10,8 @@ import { parseBundleLink } from './bundle-link';
 import { keepBundles, summarize, type KeepBundleDeps } from './keep-bundle';
 import { addToCounter, findBundleByLink, getBundle, getBundleFile, type CompanionDb, type TokenRecord } from './store';
 import { fail, type Problem } from './result';
+import { storageErrorContext } from './watch-downloads';
+import { TRUSTED_STORAGE_HOSTS } from './bundle-link';
 import { handleTokenRequest, isTokenRequest, type TokenRequestDeps } from './handle-token-requests';
 
 export const CONSOLE_ORIGIN = 'https://astra.datastax.com';
@@ -37,14 +39,25 @@ export interface RequestDeps {
   injectConsoleUi(tabId: number, frameId: number): Promise<void>;
   keepTokens?(tokens: CapturedToken[], page: string, source: string): Promise<{ accepted: number; dropped: number; records: TokenRecord[] }>;
   tokenRequests?: TokenRequestDeps;
+  dismissWarning?(id: string): Promise<void>;
 }
 
 function fromConsole(sender: SenderInfo): boolean {
   return typeof sender.url === 'string' && sender.url.startsWith(`${CONSOLE_ORIGIN}/`);
 }
 
+/** The bundle bucket's error page (storage-error.content.ts): only about its own link. */
+function fromStorageHost(sender: SenderInfo, deps: RequestDeps): boolean {
+  try {
+    return typeof sender.url === 'string' && (deps.trustedHosts ?? TRUSTED_STORAGE_HOSTS).includes(new URL(sender.url).hostname);
+  } catch {
+    return false;
+  }
+}
+
 function fromExtensionPage(sender: SenderInfo, deps: RequestDeps): boolean {
-  return typeof sender.url === 'string' && sender.url.startsWith(deps.extensionOrigin) && !sender.tab?.id;
+  // The popup, or the same page opened in a tab: content scripts report the web page's URL, never ours.
+  return typeof sender.url === 'string' && sender.url.startsWith(deps.extensionOrigin);
 }
 
 function readLinks(value: unknown): CapturedLink[] {
@@ -148,12 +161,24 @@ export function createRequestHandler(deps: RequestDeps) {
       }
 
       case 'save-bundle-copy': {
-        if (!fromConsole(sender) && !fromExtensionPage(sender, deps)) return notFound('bundle');
+        if (!fromConsole(sender) && !fromExtensionPage(sender, deps) && !fromStorageHost(sender, deps)) return notFound('bundle');
         const db = await deps.db();
         const id = String(request.id);
         const [record, file] = await Promise.all([getBundle(db, id), getBundleFile(db, id)]);
         if (!record || !file) return notFound('bundle copy');
         await deps.saveFile(file.bytes, record.fileName, true);
+        return { ok: true };
+      }
+
+      case 'storage-error-context': {
+        if (!fromStorageHost(sender, deps) || !sender.url) return null;
+        return storageErrorContext(await deps.db(), sender.url);
+      }
+
+      case 'dismiss-warning': {
+        if (!fromExtensionPage(sender, deps) || !deps.dismissWarning) return { ok: false };
+        await deps.dismissWarning(String(request.id));
+        deps.notifyChanged('warnings');
         return { ok: true };
       }
     }

@@ -6,6 +6,8 @@
  * Anything that comes from the page is untrusted: the content script validates it with the
  * `read*` functions below before it relays anything, and the background validates again.
  */
+import type { StorageErrorContext } from './storage-error-page';
+export type { DownloadWarningMessage } from './watch-downloads';
 import type { Problem, Result } from './result';
 import type { AutoLock, VaultStatus } from './vault';
 import type { LinkContext } from './find-bundle-links';
@@ -102,6 +104,10 @@ export interface BackgroundRequests {
   'vault-set-auto-lock': { request: { choice: AutoLock }; response: Result<VaultStatus> };
   'token-reveal': { request: { id: string }; response: Result<{ token: string; secret?: string }> };
   'token-save-file': { request: { id: string; format: 'csv' | 'json' }; response: Result<{ fileName: string }> };
+  /** The storage host's error page: what was kept for the link the tab shows (the sender's own URL is used). */
+  'storage-error-context': { request: Record<string, never>; response: StorageErrorContext | null };
+  /** The popup dismissed a download warning (the badge follows). */
+  'dismiss-warning': { request: { id: string }; response: { ok: boolean } };
 }
 
 export type BackgroundRequestType = keyof BackgroundRequests;
@@ -138,6 +144,8 @@ export const BACKGROUND_REQUEST_TYPES: readonly BackgroundRequestType[] = [
   'vault-set-auto-lock',
   'token-reveal',
   'token-save-file',
+  'storage-error-context',
+  'dismiss-warning',
 ];
 
 /** The minimal runtime surface the senders need; passed in, so this file stays free of extension globals. */

@@ -2,12 +2,16 @@ import { useEffect, useState } from 'preact/hooks';
 import { askBackground } from '@/utils/messages';
 import { clearBundles, deleteBundle, type CompanionDb } from '@/utils/store';
 import { BundleList } from './BundleList';
+import { CheckFile } from './CheckFile';
+import { WarningList } from './WarningList';
+import { browserKindOf, browserSettingUrl } from '@/utils/judge-download';
+import { connectUrlFor } from '@/utils/watch-downloads';
 import type { ClipboardLike } from './CopyButton';
 import { useNow, useStoreData, type RuntimeLike } from './use-store-data';
 
 type Tab = 'bundles' | 'tokens' | 'warnings';
 
-export function App(props: { openDb: () => Promise<CompanionDb>; runtime: RuntimeLike; clipboard: ClipboardLike }) {
+export function App(props: { openDb: () => Promise<CompanionDb>; runtime: RuntimeLike; clipboard: ClipboardLike; openTab?: (url: string) => void }) {
   const data = useStoreData(props.openDb, props.runtime);
   const [tab, setTab] = useState<Tab>('bundles');
   const now = useNow(data.bundles.some((b) => b.expiresAt !== undefined && b.expiresAt > Date.now() - 1000));
@@ -30,6 +34,20 @@ export function App(props: { openDb: () => Promise<CompanionDb>; runtime: Runtim
       if (data.db) await clearBundles(data.db);
       await data.refresh();
     },
+  };
+
+  const settingsUrl = browserSettingUrl(browserKindOf(navigator.userAgent));
+  const openTab = props.openTab ?? ((url: string) => void window.open(url, '_blank'));
+  const warningActions = {
+    saveCopy: bundleActions.saveCopy,
+    freshLink(bundleId: string | undefined) {
+      openTab(connectUrlFor(data.bundles.find((b) => b.id === bundleId)));
+    },
+    async dismiss(id: string) {
+      await askBackground(props.runtime, 'dismiss-warning', { id });
+      await data.refresh();
+    },
+    ...(settingsUrl ? { openBrowserSettings: () => openTab(settingsUrl) } : {}),
   };
 
   const tabs: Array<[Tab, string, number]> = [
@@ -68,7 +86,10 @@ export function App(props: { openDb: () => Promise<CompanionDb>; runtime: Runtim
         ) : tab === 'tokens' ? (
           <p class="empty">No tokens yet.</p>
         ) : (
-          <p class="empty">No warnings.</p>
+          <>
+            <WarningList warnings={data.warnings} now={now} actions={warningActions} />
+            <CheckFile />
+          </>
         )}
         </div>
       </main>

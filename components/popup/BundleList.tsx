@@ -75,6 +75,11 @@ function BundleRow(props: { record: BundleRecord; now: number; clipboard: Clipbo
       <div class="bundle-link" data-testid="link-time">
         {left === undefined ? 'Link expiry unknown' : alive ? `Link valid for ${formatCountdown(left)}` : 'Link expired'}
         {record.hasCopy && <span class="kept"> · verified copy kept</span>}
+        {record.downloaded && (
+          <span class={record.downloaded.ok ? 'kept' : 'warning-inline'}>
+            {' '}· {record.downloaded.ok ? 'downloaded and verified' : 'last download had a problem'}
+          </span>
+        )}
       </div>
       {problem && (
         <p class="problem" role="alert">

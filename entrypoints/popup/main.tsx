@@ -7,6 +7,7 @@ render(
     openDb={() => openStore()}
     runtime={browser.runtime}
     clipboard={navigator.clipboard}
+    openTab={(url) => void browser.tabs.create({ url })}
   />,
   document.getElementById('app')!,
 );
