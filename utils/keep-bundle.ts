@@ -85,10 +85,12 @@ export async function fetchBundle(fetchFn: typeof fetch, url: string): Promise<F
   }
 }
 
-function statusOf(verdict: BundleVerdict): BundleRecord['status'] {
+/** "Link expired" only when storage says so AND the link's own signing time agrees; else it is another problem. */
+function statusOf(verdict: BundleVerdict, link: BundleLink, now: number): BundleRecord['status'] {
   if (verdict.ok) return 'verified';
-  const expired = verdict.problems.some((p) => p.code === 'storage-error' && /expired/i.test(p.message));
-  return expired ? 'link-expired' : 'problem';
+  const saysExpired = verdict.problems.some((p) => p.code === 'storage-error' && /expired/i.test(p.message));
+  const isExpired = link.expiresAt === undefined || link.expiresAt <= now + 60_000;
+  return saysExpired && isExpired ? 'link-expired' : 'problem';
 }
 
 function certNotAfterOf(verdict: BundleVerdict): string | undefined {
@@ -203,7 +205,7 @@ async function storeOutcome(
     (current) => ({
       ...base(current),
       updatedAt: deps.now(),
-      status: statusOf(verdict),
+      status: statusOf(verdict, link, deps.now()),
       problems: verdict.problems,
       // Keep the facts of the last good copy when a newer link turned out bad.
       facts: good || !current?.hasCopy ? verdict.facts : current.facts,
