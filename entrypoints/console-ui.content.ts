@@ -1,7 +1,8 @@
 import { watchBundleDialogs } from '@/components/console/bundle-dialog-panel';
 import { runFeatures, type ConsoleFeature } from '@/components/console/features';
 import { askBackground, type CapturedInTabMessage } from '@/utils/messages';
-import { isDatabasePage } from '@/utils/pages';
+import { isDatabasePage, isTokensPage } from '@/utils/pages';
+import { watchTokenDisplays } from '@/components/console/token-capture';
 import { watchDownloadWarnings } from '@/components/console/download-warning-panel';
 
 interface Env {
@@ -84,7 +85,26 @@ export default defineContentScript({
       },
     };
 
-    const features = runFeatures([bundlePanels, downloadWarnings], env, lifetime.signal);
+    const tokenDisplays: ConsoleFeature<Env> = {
+      id: 'token-capture',
+      applies: (url) => isTokensPage(url) || isDatabasePage(url),
+      init(shared, signal) {
+        watchTokenDisplays(
+          {
+            document,
+            captureTokens: (tokens) => void askBackground(browser.runtime, 'capture-tokens', { tokens, page: location.href, source: 'dom' }).catch(() => undefined),
+            captureTokenFile: (text, fileName) => void askBackground(browser.runtime, 'capture-token-file', { text, fileName }).catch(() => undefined),
+            onCaptured(listener) {
+              shared.onCaptured.add(listener);
+              return () => shared.onCaptured.delete(listener);
+            },
+          },
+          signal,
+        );
+      },
+    };
+
+    const features = runFeatures([bundlePanels, tokenDisplays, downloadWarnings], env, lifetime.signal);
     features.update(new URL(location.href));
     ctx.addEventListener(window, 'wxt:locationchange', ({ newUrl }) => features.update(newUrl));
   },

@@ -3,7 +3,8 @@
  * so this is testable without a browser. Senders are checked: captures only from content scripts
  * on the Astra console, store actions only from the extension's own pages.
  */
-import { BACKGROUND_REQUEST_TYPES, checkPageResponse, isRecord, type BackgroundMessage, type CapturedInTabMessage, type CapturedLink, type CapturedToken } from './messages';
+import { BACKGROUND_REQUEST_TYPES, checkPageResponse, isRecord, type BackgroundMessage, type CapturedInTabMessage, type CapturedLink, type CapturedToken, type CaptureSource } from './messages';
+import { parseTokenFile } from './token-file';
 import { findBundleLinks, mightContainBundleLinks } from './find-bundle-links';
 import { findTokens, mightContainTokens } from './find-tokens';
 import { parseBundleLink } from './bundle-link';
@@ -93,7 +94,7 @@ export function createRequestHandler(deps: RequestDeps) {
   });
 
   /** Keeps links and tokens captured in a console tab, and tells the tab what was accepted. */
-  async function keepCaptures(links: CapturedLink[], tokens: CapturedToken[], page: string, source: 'network' | 'dom', tabId?: number) {
+  async function keepCaptures(links: CapturedLink[], tokens: CapturedToken[], page: string, source: CaptureSource, tabId?: number) {
     const db = await deps.db();
     const trusted = links.filter((link) => parseBundleLink(link.url, deps.trustedHosts ? { trustedHosts: deps.trustedHosts } : undefined).ok);
     const dropped = links.length - trusted.length;
@@ -149,6 +150,15 @@ export function createRequestHandler(deps: RequestDeps) {
       case 'capture-tokens': {
         if (!fromConsole(sender)) return { accepted: 0, dropped: 1 };
         const kept = await keepCaptures([], readTokens(request.tokens), String(request.page ?? ''), 'dom', sender.tab?.id);
+        return { accepted: kept.tokens, dropped: kept.dropped };
+      }
+
+      case 'capture-token-file': {
+        if (!fromConsole(sender) || typeof request.text !== 'string' || request.text.length > 200_000) return { accepted: 0, dropped: 1 };
+        const parsed = parseTokenFile(request.text, String(request.fileName ?? ''));
+        if (!parsed.ok) return { accepted: 0, dropped: 1 };
+        const tokens = parsed.value.map((details) => ({ token: details.token, clientId: details.clientId, secret: details.secret, role: details.role }));
+        const kept = await keepCaptures([], tokens, String(sender.url ?? ''), 'file', sender.tab?.id);
         return { accepted: kept.tokens, dropped: kept.dropped };
       }
 

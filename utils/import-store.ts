@@ -676,6 +676,9 @@ async function applyPlan(db: CompanionDb, plan: ImportPlan): Promise<Result<Impo
   try {
     const write = db.transaction(['bundles', 'bundleFiles', 'tokens'], 'readwrite');
     tx = write;
+    // Observed at once: after an abort, `done` rejects whether or not we reach the `await` below.
+    const done = write.done;
+    done.catch(() => {});
     const bundleStore = write.objectStore('bundles');
     const fileStore = write.objectStore('bundleFiles');
     const tokenStore = write.objectStore('tokens');
@@ -709,7 +712,7 @@ async function applyPlan(db: CompanionDb, plan: ImportPlan): Promise<Result<Impo
       else report.added.tokens++;
     }
     await Promise.all(writes);
-    await write.done;
+    await done;
     return ok(report);
   } catch {
     try {

@@ -51,7 +51,7 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** Where a capture was seen. */
-export type CaptureSource = 'network' | 'dom';
+export type CaptureSource = 'network' | 'dom' | 'file';
 
 export interface CapturedLink {
   url: string;
@@ -94,6 +94,8 @@ export interface BackgroundRequests {
   'inject-console-ui': { request: Record<string, never>; response: { ok: boolean } };
   'capture-links': { request: { links: CapturedLink[]; page: string; source: CaptureSource }; response: { accepted: number; dropped: number } };
   'capture-tokens': { request: { tokens: CapturedToken[]; page: string; source: CaptureSource }; response: { accepted: number; dropped: number } };
+  /** A "Download Token Details" file the page saved (CSV or JSON), read by the console script. */
+  'capture-token-file': { request: { text: string; fileName: string }; response: { accepted: number; dropped: number } };
   'bundle-summaries': { request: { urls: string[] }; response: BundleSummary[] };
   'save-bundle-copy': { request: { id: string }; response: { ok: true } | { ok: false; error: Problem } };
   'ping': { request: Record<string, never>; response: { ok: true; version: string } };
@@ -134,6 +136,7 @@ export const BACKGROUND_REQUEST_TYPES: readonly BackgroundRequestType[] = [
   'inject-console-ui',
   'capture-links',
   'capture-tokens',
+  'capture-token-file',
   'bundle-summaries',
   'save-bundle-copy',
   'ping',

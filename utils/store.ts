@@ -5,7 +5,7 @@
  * several tabs at once lose nothing.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { BundleStatus } from './messages';
+import type { BundleStatus, CaptureSource } from './messages';
 import type { Problem } from './result';
 
 export const DB_NAME = 'astra-companion';
@@ -30,7 +30,7 @@ export interface BundleRecord {
   capturedAt: number;
   updatedAt: number;
   page: string;
-  source: 'network' | 'dom';
+  source: CaptureSource;
   status: BundleStatus;
   problems: BundleProblemRecord[];
   /** The bundle checker's facts, without passwords. */

@@ -1067,7 +1067,7 @@
           [t.clientId, t.secret, role ? role.name : t.roles[0], t.token],
         ]
           .map((row) => row.map(csvField).join(','))
-          .join('\n')}\n`;
+          .join('\n')}`;
         result.replaceChildren(
           h(
             'div',

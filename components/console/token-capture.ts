@@ -1,0 +1,110 @@
+/**
+ * Tokens the console shows once: the "Token Details" dialog (JSON block), the older three-field panel,
+ * the token-only display of vector databases, and the "Download Token Details" file. Captures each
+ * token once (the network capture usually got it first; the background merges them into one record)
+ * and confirms "Saved in Astra Companion" with the role and client id, never the secret.
+ *
+ * Try it: https://astra.datastax.com/org/{orgId}/settings/tokens > Generate Token.
+ */
+import { findTokens, mightContainTokens } from '@/utils/find-tokens';
+import type { CapturedInTabMessage, CapturedToken } from '@/utils/messages';
+import { createPanelHost, el, type PanelHost } from './panel-host';
+
+export interface TokenCaptureEnv {
+  document: Document;
+  captureTokens(tokens: CapturedToken[]): void;
+  captureTokenFile(text: string, fileName: string): void;
+  onCaptured(listener: (message: CapturedInTabMessage) => void): () => void;
+}
+
+const TOKEN_FILE = /(^GeneratedToken.*\.csv$)|(-token\.json$)/i;
+const MAX_FILE = 200_000;
+
+function labelOf(field: HTMLInputElement | HTMLTextAreaElement): string {
+  return field.labels?.[0]?.textContent ?? field.getAttribute('aria-label') ?? field.name ?? '';
+}
+
+/** The text of everything that may show a token: dialogs, code blocks and read-only fields (with their labels). */
+export function visibleTokenText(doc: Document): string {
+  const parts: string[] = [];
+  for (const node of doc.querySelectorAll('[role="dialog"], pre, code')) parts.push(node.textContent ?? '');
+  for (const field of doc.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input[readonly], textarea[readonly], input[type="text"], textarea')) {
+    if (field.value.length > 0 && field.value.length < 1000) parts.push(`${labelOf(field)}: ${field.value}`);
+  }
+  // The token-only display: a plain element holding just the token.
+  for (const node of doc.querySelectorAll('[data-token], output, [class*="token" i]')) parts.push(node.textContent ?? '');
+  return parts.join('\n');
+}
+
+function showSaved(doc: Document, message: CapturedInTabMessage, signal: AbortSignal): PanelHost | null {
+  if (!message.tokens.length) return null;
+  const panel = createPanelHost('astra-companion-token-panel', { floating: true, label: 'Astra Companion token capture' });
+  const lines = message.tokens.map((token) => {
+    const who = `${token.role ?? 'Token'} · client id ${token.clientId}`;
+    return token.secretCheck === 'mismatch'
+      ? el('div', {}, `${who}: the secret shown does not match this token. Copy both from the console again.`)
+      : el('div', { class: 'muted' }, who);
+  });
+  const close = el('button', { type: 'button', class: 'close', 'aria-label': 'Close' }, '×');
+  close.addEventListener('click', () => panel.remove());
+  const bad = message.tokens.some((t) => t.secretCheck === 'mismatch');
+  panel.setTone(bad ? 'bad' : 'ok');
+  panel.render(el('div', { class: 'row' }, el('span', { class: 'title' }, 'Saved in Astra Companion'), close), ...lines);
+  doc.body.append(panel.host);
+  const timer = setTimeout(() => panel.remove(), 20_000);
+  signal.addEventListener('abort', () => {
+    clearTimeout(timer);
+    panel.remove();
+  });
+  return panel;
+}
+
+export function watchTokenDisplays(env: TokenCaptureEnv, signal: AbortSignal): void {
+  const sent = new Set<string>();
+  const scan = () => {
+    const text = visibleTokenText(env.document);
+    if (!mightContainTokens(text)) return;
+    const fresh = findTokens(text).filter((token) => {
+      const key = `${token.token}|${token.secret ?? ''}`;
+      if (sent.has(key)) return false;
+      sent.add(key);
+      return true;
+    });
+    if (fresh.length) env.captureTokens(fresh);
+  };
+  let pending = false;
+  const observer = new MutationObserver(() => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      if (!signal.aborted) scan();
+    });
+  });
+  observer.observe(env.document.body, { childList: true, subtree: true, characterData: true });
+  signal.addEventListener('abort', () => observer.disconnect());
+  scan();
+
+  // "Download Token Details": the page builds the file itself (a blob: URL), so we can read what it saves.
+  env.document.addEventListener(
+    'click',
+    (event) => {
+      const anchor = (event.target as Element | null)?.closest?.('a[download]') as HTMLAnchorElement | null;
+      if (!anchor || !TOKEN_FILE.test(anchor.download) || !/^(blob|data):/.test(anchor.href)) return;
+      fetch(anchor.href)
+        .then((response) => response.text())
+        .then((text) => text.length <= MAX_FILE && env.captureTokenFile(text, anchor.download))
+        .catch(() => {});
+    },
+    { capture: true, signal },
+  );
+
+  // One confirmation at a time: the network and the dialog often report the same token moments apart.
+  let shown: PanelHost | null = null;
+  const unsubscribe = env.onCaptured((message) => {
+    if (!message.tokens.length) return;
+    shown?.remove();
+    shown = showSaved(env.document, message, signal);
+  });
+  signal.addEventListener('abort', unsubscribe);
+}
