@@ -116,6 +116,13 @@ export default defineBackground(() => {
     async keepTokens(tokens, page, source) {
       return keepTokens({ db: await db(), vault: await vault(), now: () => Date.now() }, tokens, page, source);
     },
+    exportRequests: {
+      db,
+      vault,
+      now: () => Date.now(),
+      version: browser.runtime.getManifest().version,
+      saveFile: (bytes, fileName, saveAs) => save(toDataUrl(bytes), fileName, saveAs),
+    },
     tokenRequests: {
       db,
       vault,

@@ -14,6 +14,7 @@ import { fail, type Problem } from './result';
 import { storageErrorContext } from './watch-downloads';
 import { TRUSTED_STORAGE_HOSTS } from './bundle-link';
 import { handleTokenRequest, isTokenRequest, type TokenRequestDeps } from './handle-token-requests';
+import { handleExportRequest, isExportRequest, type ExportRequestDeps } from './handle-export-requests';
 
 export const CONSOLE_ORIGIN = 'https://astra.datastax.com';
 
@@ -40,6 +41,7 @@ export interface RequestDeps {
   injectConsoleUi(tabId: number, frameId: number): Promise<void>;
   keepTokens?(tokens: CapturedToken[], page: string, source: string): Promise<{ accepted: number; dropped: number; records: TokenRecord[] }>;
   tokenRequests?: TokenRequestDeps;
+  exportRequests?: ExportRequestDeps;
   dismissWarning?(id: string): Promise<void>;
 }
 
@@ -119,6 +121,10 @@ export function createRequestHandler(deps: RequestDeps) {
     if (isTokenRequest(request)) {
       if (!fromExtensionPage(sender, deps) || !deps.tokenRequests) return fail('not-allowed', 'Only Astra Companion\'s popup can ask for that.', 'Open the popup.');
       return handleTokenRequest(deps.tokenRequests, request);
+    }
+    if (isExportRequest(request)) {
+      if (!fromExtensionPage(sender, deps) || !deps.exportRequests) return fail('not-allowed', 'Only Astra Companion\'s popup can ask for that.', 'Open the popup.');
+      return handleExportRequest(deps.exportRequests, request);
     }
 
     switch (request.type) {

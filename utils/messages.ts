@@ -11,6 +11,8 @@ export type { DownloadWarningMessage } from './watch-downloads';
 import type { Problem, Result } from './result';
 import type { AutoLock, VaultStatus } from './vault';
 import type { LinkContext } from './find-bundle-links';
+import type { TokenExportChoice } from './export-store';
+import type { ImportReport } from './import-store';
 
 /** The MAIN-world hook dispatches this event on `window`; `detail` is a JSON string (objects do not cross worlds). */
 export const PAGE_RESPONSE_EVENT = 'astra-companion:response';
@@ -107,6 +109,11 @@ export interface BackgroundRequests {
   'token-reveal': { request: { id: string }; response: Result<{ token: string; secret?: string }> };
   'token-save-file': { request: { id: string; format: 'csv' | 'json' }; response: Result<{ fileName: string }> };
   /** The storage host's error page: what was kept for the link the tab shows (the sender's own URL is used). */
+  /** Everything, as the export zip (base64: messages carry JSON). Runs where the vault lives. */
+  'export-store': { request: { tokens: TokenExportChoice }; response: Result<{ base64: string }> };
+  'import-store': { request: { base64: string; passphrase?: string; skipTokens?: boolean }; response: Result<ImportReport> };
+  /** One database's kept bundle with driver snippets, saved through the download manager. */
+  'export-database': { request: { id: string }; response: Result<{ fileName: string }> };
   'storage-error-context': { request: Record<string, never>; response: StorageErrorContext | null };
   /** The popup dismissed a download warning (the badge follows). */
   'dismiss-warning': { request: { id: string }; response: { ok: boolean } };
@@ -147,6 +154,9 @@ export const BACKGROUND_REQUEST_TYPES: readonly BackgroundRequestType[] = [
   'vault-set-auto-lock',
   'token-reveal',
   'token-save-file',
+  'export-store',
+  'import-store',
+  'export-database',
   'storage-error-context',
   'dismiss-warning',
 ];

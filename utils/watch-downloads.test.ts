@@ -68,17 +68,17 @@ class FakeDownloads {
   /** Runs once right after the next search answered: the browser moving on while the worker works. */
   afterNextSearch: (() => void) | null = null;
 
-  search = async ({ id }: { id: number }): Promise<DownloadItemLike[]> => {
+  /** As measured in Chromium 156: a search by id answers from memory; a search by time re-checks the files. */
+  search = async (query: { id: number } | { startedAfter: string }): Promise<DownloadItemLike[]> => {
     this.searches++;
-    const item = this.items.get(id);
-    if (!item) return [];
-    const answer = { ...item };
+    const found = 'id' in query ? [this.items.get(query.id)].filter((i): i is DownloadItemLike => i !== undefined) : [...this.items.values()];
+    const answer = found.map((item) => ({ ...item }));
     const after = this.afterNextSearch;
     this.afterNextSearch = null;
     after?.();
-    // Chromium answers what it knew, and checks the file for the next search.
-    if (item.state === 'complete' && this.openedByBrowser.has(id)) item.exists = false;
-    return [answer];
+    // Chromium answers what it knew, and checks the files for the next search.
+    if (!('id' in query)) for (const item of found) if (item.state === 'complete' && this.openedByBrowser.has(item.id)) item.exists = false;
+    return answer;
   };
 
   start(url: string, at: number, extra: Partial<DownloadItemLike> = {}): DownloadItemLike {

@@ -78,8 +78,8 @@ export interface GoodDownloadContext {
 export interface DownloadWatcherDeps {
   db: CompanionDb | (() => Promise<CompanionDb>);
   now(): number;
-  /** `downloads.search`; with `{ id }` it answers that download (and makes Chromium re-check `exists`). */
-  search(query: { id: number }): Promise<DownloadItemLike[]>;
+  /** `downloads.search`. Chromium re-checks `exists` (asynchronously) on a search by time, not on one by id. */
+  search(query: { id: number } | { startedAfter: string }): Promise<DownloadItemLike[]>;
   /** Re-fetches a live link and checks the bytes; null when the fetch itself failed. */
   recheck?(url: string): Promise<BundleVerdictLike | null>;
   /** The link's own signing times (parseBundleLink), for links no record holds. */
@@ -135,7 +135,9 @@ export function createDownloadWatcher(deps: DownloadWatcherDeps) {
   const db = typeof deps.db === 'function' ? deps.db : ((value) => () => Promise.resolve(value))(deps.db);
   const wait = deps.wait ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const trusted = (url: string | undefined) => deps.trustedHosts.includes(hostOf(url));
-  const ours = (item: Pick<DownloadItemLike, 'byExtensionId'>) => deps.extensionId !== undefined && item.byExtensionId === deps.extensionId;
+  // Our own saves are the kept copies, made from bytes (data:/blob:); a storage link downloaded by anyone is judged.
+  const ours = (item: Pick<DownloadItemLike, 'byExtensionId' | 'url'>) =>
+    deps.extensionId !== undefined && item.byExtensionId === deps.extensionId && /^(?:data|blob):/.test(item.url ?? '');
 
   async function linkedBundle(store: CompanionDb, item: Pick<DownloadItemLike, 'url' | 'finalUrl'>): Promise<BundleRecord | undefined> {
     for (const url of [item.url, item.finalUrl]) {
@@ -242,9 +244,15 @@ export function createDownloadWatcher(deps: DownloadWatcherDeps) {
         return [];
       }
       if (item.state === 'complete') {
-        // Chromium re-checks `exists` when asked; a browser that opens or unpacks the zip has moved it by now.
+        // Chromium re-checks `exists` when asked, asynchronously: ask, let the check run, then read the answer.
+        // A browser that opens or unpacks the zip has moved it by now.
         await wait(deps.settleMs ?? SETTLE_MS);
-        item = (await deps.search({ id }))[0] ?? item;
+        for (let look = 0; look < 8; look++) {
+          const startedAfter = new Date((record.startedAt ?? deps.now()) - 60_000).toISOString();
+          item = (await deps.search({ startedAfter })).find((found) => found.id === id) ?? item;
+          if (item.exists === false) break;
+          await wait((deps.settleMs ?? SETTLE_MS) / 6);
+        }
       }
       const ownSave = record.ownSave === true || ours(item);
       const bundle = await findBundle(store, record, item);

@@ -6,6 +6,7 @@ import { CopyButton, type ClipboardLike } from './CopyButton';
 
 export interface BundleActions {
   saveCopy(id: string): Promise<string | null>;
+  exportWithSnippets(id: string): Promise<string | null>;
   remove(id: string): Promise<void>;
   clearAll(): Promise<void>;
 }
@@ -95,6 +96,11 @@ function BundleRow(props: { record: BundleRecord; now: number; clipboard: Clipbo
         <button type="button" class="btn primary" disabled={!record.hasCopy} onClick={save} title={record.hasCopy ? `Save ${record.fileName}` : 'No verified copy was kept'}>
           Save copy
         </button>
+        {record.hasCopy && (
+          <button type="button" class="btn" onClick={async () => setMessage(await props.actions.exportWithSnippets(record.id))} title="A zip with the bundle and ready cqlsh, Python, Java and Node.js snippets">
+            Export with snippets
+          </button>
+        )}
         {confirmDelete ? (
           <span class="confirm">
             <button type="button" class="btn danger" onClick={() => props.actions.remove(record.id)}>
