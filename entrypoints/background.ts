@@ -1,6 +1,6 @@
 import { createRequestHandler } from '@/utils/handle-requests';
 import { keepTokens } from '@/utils/keep-token';
-import { getKv, openStore, setKv, type CompanionDb } from '@/utils/store';
+import { getKv, openStore, roleNameOf, setKv, type CompanionDb } from '@/utils/store';
 import { toDataUrl } from '@/utils/data-url';
 import { createVault, type Vault } from '@/utils/vault';
 import { checkBundle } from '@/utils/bundle-check';
@@ -114,7 +114,8 @@ export default defineBackground(() => {
     injectConsoleUi,
     dismissWarning: (id) => warningActions.dismiss(id),
     async keepTokens(tokens, page, source) {
-      return keepTokens({ db: await db(), vault: await vault(), now: () => Date.now() }, tokens, page, source);
+      const opened = await db();
+      return keepTokens({ db: opened, vault: await vault(), now: () => Date.now(), roleName: (id) => roleNameOf(opened, id) }, tokens, page, source);
     },
     exportRequests: {
       db,

@@ -7,9 +7,10 @@ import { BACKGROUND_REQUEST_TYPES, checkPageResponse, isRecord, type BackgroundM
 import { parseTokenFile } from './token-file';
 import { findBundleLinks, mightContainBundleLinks } from './find-bundle-links';
 import { findTokens, mightContainTokens } from './find-tokens';
+import { findRoleNames, mightContainRoleNames } from './find-role-names';
 import { parseBundleLink } from './bundle-link';
 import { keepBundles, summarize, type KeepBundleDeps } from './keep-bundle';
-import { addToCounter, findBundleByLink, getBundle, getBundleFile, type CompanionDb, type TokenRecord } from './store';
+import { addToCounter, learnRoleNames, findBundleByLink, getBundle, getBundleFile, type CompanionDb, type TokenRecord } from './store';
 import { fail, type Problem } from './result';
 import { storageErrorContext } from './watch-downloads';
 import { TRUSTED_STORAGE_HOSTS } from './bundle-link';
@@ -137,6 +138,7 @@ export function createRequestHandler(deps: RequestDeps) {
         if (!response) return { links: 0, tokens: 0 };
         const links = mightContainBundleLinks(response.body) ? findBundleLinks(response.body) : [];
         const tokens = mightContainTokens(response.body) ? findTokens(response.body) : [];
+        if (mightContainRoleNames(response.body)) await learnRoleNames(await deps.db(), findRoleNames(response.body));
         const kept = await keepCaptures(links, tokens, String(request.page ?? ''), 'network', sender.tab?.id);
         return { links: kept.links, tokens: kept.tokens };
       }

@@ -13,6 +13,8 @@ export interface KeepTokenDeps {
   db: CompanionDb;
   vault: Vault;
   now: () => number;
+  /** Token APIs name roles by id; the console shows (and its CSV holds) the name, learned from its responses. */
+  roleName?: (id: string) => Promise<string | undefined>;
 }
 
 export interface SealedToken {
@@ -63,7 +65,8 @@ async function keepOne(
   const sealedWithSecret = secret ? await deps.vault.seal({ token, secret } satisfies SealedToken) : null;
   const sealedTokenOnly = await deps.vault.seal({ token } satisfies SealedToken);
   if (!sealedTokenOnly.ok || (sealedWithSecret && !sealedWithSecret.ok)) return null;
-  const role = cleanText(capture.role) ?? (Array.isArray(capture.roles) ? capture.roles.map((r) => cleanText(r)).find(Boolean) : undefined);
+  const given = cleanText(capture.role) ?? (Array.isArray(capture.roles) ? capture.roles.map((r) => cleanText(r)).find(Boolean) : undefined);
+  const role = given && deps.roleName ? ((await deps.roleName(given.toLowerCase())) ?? given) : given;
   const now = deps.now();
   return updateToken(deps.db, clientId, (current) => {
     // Nothing stored is lost: a record changes only when the capture brings a secret, and a secret that

@@ -7,9 +7,9 @@
  */
 import { MAX_SCANNED_BODY, PAGE_RESPONSE_EVENT, type PageResponse } from './messages';
 
-/** Cheap test: only bodies that could hold a bundle link or a token are handed over. */
+/** Cheap test: only bodies that could hold a bundle link, a token or role names are handed over. */
 export function isWorthScanning(body: string): boolean {
-  return body.length <= MAX_SCANNED_BODY && (body.includes('secure-connect') || body.includes('AstraCS:'));
+  return body.length <= MAX_SCANNED_BODY && (body.includes('secure-connect') || body.includes('AstraCS:') || body.includes('"roles"'));
 }
 
 const TEXTUAL = /json|text\/plain|graphql|javascript|xml|html/i;

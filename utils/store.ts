@@ -258,3 +258,16 @@ export async function updateDownloadWatch(
 export async function deleteDownloadWatch(db: CompanionDb, downloadId: number): Promise<void> {
   await db.delete('downloads', downloadId);
 }
+
+/** Role names by role id, learned from the console's responses (see find-role-names.ts). */
+export async function learnRoleNames(db: CompanionDb, names: Record<string, string>): Promise<void> {
+  if (Object.keys(names).length === 0) return;
+  const tx = db.transaction('kv', 'readwrite');
+  const known = ((await tx.store.get('role-names')) as Record<string, string> | undefined) ?? {};
+  await tx.store.put({ ...known, ...names }, 'role-names');
+  await tx.done;
+}
+
+export async function roleNameOf(db: CompanionDb, id: string): Promise<string | undefined> {
+  return ((await db.get('kv', 'role-names')) as Record<string, string> | undefined)?.[id];
+}

@@ -238,7 +238,7 @@ function TokenRow(props: { token: TokenRecord; now: number; locked: boolean; act
         return;
       }
       setCopied(what);
-      setMessage(`${what === 'token' ? 'Token' : 'Secret'} copied. The clipboard is cleared after ${CLIPBOARD_CLEAR_MS / 1000} seconds if it still holds it.`);
+      setMessage(`${what === 'token' ? 'Token' : 'Secret'} copied. If this popup stays open, the clipboard is cleared after ${CLIPBOARD_CLEAR_MS / 1000} seconds.`);
     });
 
   const download = (format: 'csv' | 'json') =>
