@@ -1,7 +1,7 @@
 import type { BrowserContext, Page } from '@playwright/test';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { test, expect } from './fixtures';
+import { test, expect, SCREENSHOT_DIR } from './fixtures';
 import { DB, ORG } from '../replica/fixtures';
 
 const tokensPage = `https://astra.datastax.com/org/${ORG.id}/settings/tokens`;
@@ -34,17 +34,19 @@ test('Settings > Tokens: the token is saved at once, confirmed without the secre
   await expect(saved).toContainText('Saved in Astra Companion');
   await expect(saved).toContainText(`Database Administrator · client id ${issued.clientId}`);
   expect(await saved.textContent()).not.toContain(issued.secret);
-  await shoot(page, 'console-token-saved');
+  // Only our panel: the console's own dialog shows the (test) secret, and secrets never go into snapshots.
+  await saved.screenshot({ path: path.join(SCREENSHOT_DIR, 'console-token-saved.png') });
 
   const popup = await tokensTab(openPopup);
   const row = popup.locator(`[data-testid="token-row"][data-client-id="${issued.clientId}"]`);
   await expect(row).toContainText('Database Administrator');
   await expect(row.getByTestId('secret-mismatch')).toHaveCount(0);
   expect(await popup.content()).not.toContain(issued.secret);
+  // The screenshot is taken while the secret is masked: secrets never go into snapshots, even test ones.
+  await shoot(popup, 'popup-tokens');
   await row.getByRole('button', { name: 'Reveal' }).click();
   await expect(row.getByTestId('revealed-token')).toHaveText(issued.token);
   await expect(row.getByTestId('revealed-secret')).toHaveText(issued.secret);
-  await shoot(popup, 'popup-tokens');
 });
 
 test("older console: the popup's CSV is the console's own GeneratedToken.csv, and it stays one record", async ({ context, replica, openPopup, downloadDir }) => {
