@@ -36,9 +36,9 @@ export function visibleTokenText(doc: Document): string {
   return parts.join('\n');
 }
 
-function showSaved(doc: Document, message: CapturedInTabMessage, signal: AbortSignal): PanelHost | null {
-  if (!message.tokens.length) return null;
-  const panel = createPanelHost('astra-companion-token-panel', { floating: true, label: 'Astra Companion token capture' });
+/** Shows (or updates in place) the confirmation; the network and the dialog often report a token moments apart. */
+function showSaved(doc: Document, message: CapturedInTabMessage, existing: PanelHost | null): PanelHost {
+  const panel = existing?.host.isConnected ? existing : createPanelHost('astra-companion-token-panel', { floating: true, label: 'Astra Companion token capture' });
   const lines = message.tokens.map((token) => {
     const who = `${token.role ?? 'Token'} · client id ${token.clientId}`;
     return token.secretCheck === 'mismatch'
@@ -47,15 +47,9 @@ function showSaved(doc: Document, message: CapturedInTabMessage, signal: AbortSi
   });
   const close = el('button', { type: 'button', class: 'close', 'aria-label': 'Close' }, '×');
   close.addEventListener('click', () => panel.remove());
-  const bad = message.tokens.some((t) => t.secretCheck === 'mismatch');
-  panel.setTone(bad ? 'bad' : 'ok');
+  panel.setTone(message.tokens.some((t) => t.secretCheck === 'mismatch') ? 'bad' : 'ok');
   panel.render(el('div', { class: 'row' }, el('span', { class: 'title' }, 'Saved in Astra Companion'), close), ...lines);
-  doc.body.append(panel.host);
-  const timer = setTimeout(() => panel.remove(), 20_000);
-  signal.addEventListener('abort', () => {
-    clearTimeout(timer);
-    panel.remove();
-  });
+  if (!panel.host.isConnected) doc.body.append(panel.host);
   return panel;
 }
 
@@ -99,12 +93,17 @@ export function watchTokenDisplays(env: TokenCaptureEnv, signal: AbortSignal): v
     { capture: true, signal },
   );
 
-  // One confirmation at a time: the network and the dialog often report the same token moments apart.
   let shown: PanelHost | null = null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const unsubscribe = env.onCaptured((message) => {
     if (!message.tokens.length) return;
+    shown = showSaved(env.document, message, shown);
+    clearTimeout(timer);
+    timer = setTimeout(() => shown?.remove(), 20_000);
+  });
+  signal.addEventListener('abort', () => {
+    clearTimeout(timer);
     shown?.remove();
-    shown = showSaved(env.document, message, signal);
   });
   signal.addEventListener('abort', unsubscribe);
 }

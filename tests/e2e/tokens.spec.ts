@@ -35,7 +35,7 @@ test('Settings > Tokens: the token is saved at once, confirmed without the secre
   await expect(saved).toContainText(`Database Administrator · client id ${issued.clientId}`);
   expect(await saved.textContent()).not.toContain(issued.secret);
   // Only our panel: the console's own dialog shows the (test) secret, and secrets never go into snapshots.
-  await saved.screenshot({ path: path.join(SCREENSHOT_DIR, 'console-token-saved.png') });
+  await saved.locator('.panel').screenshot({ path: path.join(SCREENSHOT_DIR, 'console-token-saved.png') });
 
   const popup = await tokensTab(openPopup);
   const row = popup.locator(`[data-testid="token-row"][data-client-id="${issued.clientId}"]`);
