@@ -18,7 +18,10 @@ export default defineContentScript({
     const route = (url: URL | Location) => {
       if (isDatabasePage(url) || isTokensPage(url)) void askBackground(browser.runtime, 'inject-console-ui', {}).catch(() => undefined);
     };
-    route(location);
+    // The panels are needed when the user acts, not while the console loads: ask once the page is idle.
+    const whenIdle = () => (window.requestIdleCallback ?? ((run: () => void) => setTimeout(run, 200)))(() => route(location), { timeout: 2000 });
+    if (document.readyState === 'complete') whenIdle();
+    else window.addEventListener('load', whenIdle, { once: true });
     ctx.addEventListener(window, 'wxt:locationchange', ({ newUrl }) => route(newUrl));
   },
 });

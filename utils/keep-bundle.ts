@@ -113,7 +113,7 @@ export async function keepBundles(
   source: CaptureSource,
 ): Promise<KeepResult> {
   const result: KeepResult = { accepted: 0, dropped: 0, records: [] };
-  const jobs: Promise<BundleRecord>[] = [];
+  const accepted: Array<{ link: BundleLink; captured: CapturedLink }> = [];
   for (const captured of links.slice(0, 50)) {
     const parsed = parseBundleLink(captured.url, deps.trustedHosts ? { trustedHosts: deps.trustedHosts } : undefined);
     if (!parsed.ok) {
@@ -121,17 +121,22 @@ export async function keepBundles(
       continue;
     }
     result.accepted++;
-    const link = parsed.value;
+    accepted.push({ link: parsed.value, captured });
+  }
+  const start = ({ link, captured }: (typeof accepted)[number]) => {
     const running = inFlight.get(link.url);
-    if (running) {
-      jobs.push(running);
-      continue;
-    }
+    if (running) return running;
     const job = keepOne(deps, link, captured, page, source).finally(() => inFlight.delete(link.url));
     inFlight.set(link.url, job);
-    jobs.push(job);
-  }
-  result.records = await Promise.all(jobs);
+    return job;
+  };
+  // The bundles people download (external) at once, side by side; the VPC and migration-proxy kinds after,
+  // one at a time: the links live 300 s, and the console page should not feel the work.
+  const jobs = accepted.filter((a) => a.link.kind === 'external').map(start);
+  const external = await Promise.all(jobs);
+  const others: BundleRecord[] = [];
+  for (const item of accepted.filter((a) => a.link.kind !== 'external')) others.push(await start(item));
+  result.records = [...external, ...others];
   return result;
 }
 

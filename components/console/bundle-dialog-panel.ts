@@ -164,11 +164,11 @@ export function watchBundleDialogs(env: BundlePanelEnv, signal: AbortSignal): { 
   const observer = new MutationObserver(() => {
     if (pending) return;
     pending = true;
-    // One scan per frame at most, after the console finished its own DOM work.
-    requestAnimationFrame(() => {
+    // Right after the console's next paint, never before it: our scan must not delay what the user sees.
+    requestAnimationFrame(() => setTimeout(() => {
       pending = false;
       if (!signal.aborted) scan();
-    });
+    }));
   });
   observer.observe(env.document.body ?? env.document.documentElement, { childList: true, subtree: true });
   signal.addEventListener('abort', () => observer.disconnect());

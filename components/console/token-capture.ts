@@ -70,10 +70,11 @@ export function watchTokenDisplays(env: TokenCaptureEnv, signal: AbortSignal): v
   const observer = new MutationObserver(() => {
     if (pending) return;
     pending = true;
-    requestAnimationFrame(() => {
+    // Right after the console's next paint, never before it: our scan must not delay what the user sees.
+    requestAnimationFrame(() => setTimeout(() => {
       pending = false;
       if (!signal.aborted) scan();
-    });
+    }));
   });
   observer.observe(env.document.body, { childList: true, subtree: true, characterData: true });
   signal.addEventListener('abort', () => observer.disconnect());

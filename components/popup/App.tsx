@@ -1,23 +1,17 @@
-import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import type { ComponentType } from 'preact';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { askBackground } from '@/utils/messages';
-import { clearBundles, deleteBundle, deleteToken, updateToken, type BundleRecord, type CompanionDb, type TokenRecord } from '@/utils/store';
-import { base64ToBytes, bytesToBase64 } from '@/utils/data-url';
-import { browserKindOf, browserSettingUrl } from '@/utils/judge-download';
-import { connectUrlFor } from '@/utils/watch-downloads';
-import type { VaultStatus } from '@/utils/vault';
-import { ok } from '@/utils/result';
+import { clearBundles, deleteBundle, type BundleRecord, type CompanionDb } from '@/utils/store';
 import { BundleList } from './BundleList';
-import { CheckFile } from './CheckFile';
-import { ExportPanel } from './ExportPanel';
-import { TokenList } from './TokenList';
-import { VaultPanel } from './VaultPanel';
-import { WarningList } from './WarningList';
-import { copyThenClear } from './clipboard-clear';
 import type { ClipboardLike } from './CopyButton';
+import type { TabProps } from './tab-props';
 import { useNow, useStoreData, type RuntimeLike } from './use-store-data';
 
 type Tab = 'bundles' | 'tokens' | 'warnings' | 'backup';
 type BundleSort = 'newest' | 'database' | 'expiry';
+const TABS: readonly Tab[] = ['bundles', 'tokens', 'warnings', 'backup'];
+/** Rows drawn at first: a store of 1,000 bundles must not slow the popup's first frame. */
+const FIRST_ROWS = 30;
 
 export interface AppProps {
   openDb: () => Promise<CompanionDb>;
@@ -25,6 +19,22 @@ export interface AppProps {
   clipboard: ClipboardLike;
   openTab?: (url: string) => void;
   saveFile?: (bytes: Uint8Array, fileName: string) => void | Promise<void>;
+}
+
+// The other tabs load when first opened: the popup's first frame carries only the Bundles tab.
+const loaders: Record<Exclude<Tab, 'bundles'>, () => Promise<{ default: ComponentType<any> }>> = {
+  tokens: () => import('./TokensTab'),
+  warnings: () => import('./WarningsTab'),
+  backup: () => import('./BackupTab'),
+};
+
+function useTabComponent(tab: Tab): ComponentType<any> | null {
+  const [loaded, setLoaded] = useState<Partial<Record<Tab, ComponentType<any>>>>({});
+  useEffect(() => {
+    if (tab === 'bundles' || loaded[tab]) return;
+    void loaders[tab]().then((module) => setLoaded((current) => ({ ...current, [tab]: module.default })));
+  }, [tab, loaded]);
+  return loaded[tab] ?? null;
 }
 
 const matches = (query: string, ...fields: Array<string | undefined>) =>
@@ -38,37 +48,19 @@ export function sortBundles(records: BundleRecord[], sort: BundleSort): BundleRe
   return sorted;
 }
 
-function saveInBrowser(bytes: Uint8Array, fileName: string) {
-  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/zip' }));
-  const anchor = Object.assign(document.createElement('a'), { href: url, download: fileName });
-  anchor.click();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
-
 export function App(props: AppProps) {
   const data = useStoreData(props.openDb, props.runtime);
-  const [tab, setTab] = useState<Tab>(() => (['bundles', 'tokens', 'warnings', 'backup'].find((t) => location.hash === `#${t}`) as Tab | undefined) ?? 'bundles');
+  const [tab, setTab] = useState<Tab>(() => TABS.find((t) => location.hash === `#${t}`) ?? 'bundles');
   const [query, setQuery] = useState('');
   const [sort, setSort] = useState<BundleSort>('newest');
-  const [vault, setVault] = useState<VaultStatus | null>(null);
+  const [showAll, setShowAll] = useState(false);
   const now = useNow(data.bundles.some((b) => b.expiresAt !== undefined && b.expiresAt > Date.now() - 1000) || tab === 'tokens');
+  const TabComponent = useTabComponent(tab);
 
   useEffect(() => {
     // The bench reads this mark: the first frame that shows stored data.
     if (!data.loading) requestAnimationFrame(() => performance.getEntriesByName('popup-ready').length || performance.mark('popup-ready'));
   }, [data.loading]);
-
-  const refreshVault = useCallback(async () => {
-    const status = await askBackground(props.runtime, 'vault-status', {}).catch(() => null);
-    setVault(status?.ok ? status.value : null);
-  }, [props.runtime]);
-  useEffect(() => void refreshVault(), [refreshVault, data.tokens]);
-
-  const vaultAction = async <T extends { ok: boolean }>(answer: Promise<T>): Promise<T> => {
-    const result = await answer;
-    await refreshVault();
-    return result;
-  };
 
   const bundleActions = {
     async saveCopy(id: string) {
@@ -89,50 +81,6 @@ export function App(props: AppProps) {
     },
   };
 
-  const tokenActions = {
-    reveal: (id: string) => askBackground(props.runtime, 'token-reveal', { id }),
-    saveFile: (id: string, format: 'csv' | 'json') => askBackground(props.runtime, 'token-save-file', { id, format }),
-    async setLabel(id: string, label: string) {
-      if (data.db) await updateToken(data.db, id, (current) => ({ ...(current as TokenRecord), label: label.trim().slice(0, 100) || undefined }));
-      await data.refresh();
-    },
-    async remove(id: string) {
-      if (data.db) await deleteToken(data.db, id);
-      await data.refresh();
-    },
-    copy: (text: string) => copyThenClear(props.clipboard, text),
-  };
-
-  const vaultActions = {
-    unlock: (passphrase: string) => vaultAction(askBackground(props.runtime, 'vault-unlock', { passphrase })),
-    lock: () => vaultAction(askBackground(props.runtime, 'vault-lock', {})),
-    setPassphrase: (current: string | null, next: string | null) => vaultAction(askBackground(props.runtime, 'vault-set-passphrase', { current, next })),
-    setAutoLock: (choice: VaultStatus['autoLock']) => vaultAction(askBackground(props.runtime, 'vault-set-auto-lock', { choice })),
-  };
-
-  const settingsUrl = browserSettingUrl(browserKindOf(navigator.userAgent));
-  const openTab = props.openTab ?? ((url: string) => void window.open(url, '_blank'));
-  const warningActions = {
-    saveCopy: bundleActions.saveCopy,
-    freshLink(bundleId: string | undefined) {
-      openTab(connectUrlFor(data.bundles.find((b) => b.id === bundleId)));
-    },
-    async dismiss(id: string) {
-      await askBackground(props.runtime, 'dismiss-warning', { id });
-      await data.refresh();
-    },
-    ...(settingsUrl ? { openBrowserSettings: () => openTab(settingsUrl) } : {}),
-  };
-
-  const backup = {
-    async exportAll(tokens: Parameters<typeof ExportPanel>[0] extends { exportAll(t: infer T): unknown } ? T : never) {
-      const answer = await askBackground(props.runtime, 'export-store', { tokens });
-      return answer.ok ? ok(base64ToBytes(answer.value.base64)) : answer;
-    },
-    importAll: (bytes: Uint8Array, options: { passphrase?: string; skipTokens?: boolean }) =>
-      askBackground(props.runtime, 'import-store', { base64: bytesToBase64(bytes), ...options }),
-  };
-
   const q = query.trim().toLowerCase();
   const bundles = useMemo(
     () => sortBundles(data.bundles.filter((b) => matches(q, b.dbName, b.region, b.dbId, b.fileName)), sort),
@@ -140,6 +88,23 @@ export function App(props: AppProps) {
   );
   const tokens = useMemo(() => data.tokens.filter((t) => matches(q, t.role, t.clientId, t.label, t.orgId)), [data.tokens, q]);
   const openWarnings = data.warnings.filter((w) => !w.dismissed);
+  const limit = <T,>(items: T[]) => (showAll ? items : items.slice(0, FIRST_ROWS));
+  const more = (count: number, what: string) =>
+    !showAll && count > FIRST_ROWS && (
+      <button type="button" class="btn show-all" onClick={() => setShowAll(true)}>
+        Show all {count} {what}
+      </button>
+    );
+
+  const tabProps: TabProps = {
+    data,
+    runtime: props.runtime,
+    clipboard: props.clipboard,
+    now,
+    query: q,
+    openTab: props.openTab ?? ((url: string) => void window.open(url, '_blank')),
+    saveFile: props.saveFile,
+  };
 
   const tabs: Array<[Tab, string, number | null]> = [
     ['bundles', 'Bundles', data.bundles.length],
@@ -200,34 +165,19 @@ export function App(props: AppProps) {
               {q && bundles.length === 0 && data.bundles.length > 0 ? (
                 <p class="empty">No bundle matches “{query}”.</p>
               ) : (
-                <BundleList records={bundles} now={now} clipboard={props.clipboard} actions={bundleActions} />
+                <BundleList records={limit(bundles)} now={now} clipboard={props.clipboard} actions={bundleActions} />
               )}
+              {more(bundles.length, 'bundles')}
             </>
+          ) : !TabComponent ? (
+            <p class="loading">Loading…</p>
           ) : tab === 'tokens' ? (
             <>
-              <VaultPanel status={vault} actions={vaultActions} />
-              {q && tokens.length === 0 && data.tokens.length > 0 ? (
-                <p class="empty">No token matches “{query}”.</p>
-              ) : (
-                <TokenList tokens={tokens} now={now} locked={vault?.locked ?? false} actions={tokenActions} />
-              )}
-            </>
-          ) : tab === 'warnings' ? (
-            <>
-              <WarningList warnings={data.warnings} now={now} actions={warningActions} />
-              <CheckFile openInTab={() => openTab(`${location.origin}${location.pathname}#warnings`)} />
+              <TabComponent {...tabProps} tokens={limit(tokens)} />
+              {more(tokens.length, 'tokens')}
             </>
           ) : (
-            <ExportPanel
-              exportAll={backup.exportAll}
-              importAll={backup.importAll}
-              saveFile={props.saveFile ?? saveInBrowser}
-              tokenCount={data.tokens.length}
-              bundleCount={data.bundles.length}
-              vaultLocked={vault?.locked ?? false}
-              onImported={() => void data.refresh()}
-              openInTab={() => openTab(`${location.origin}${location.pathname}#backup`)}
-            />
+            <TabComponent {...tabProps} />
           )}
         </div>
       </main>

@@ -92,14 +92,11 @@ async function popupReadyOnce(context: BrowserContext, url: string): Promise<num
 }
 
 /** An empty Preact page that marks `popup-ready` after its first render: the popup's baseline. */
-function baselinePage(): string {
-  const preact = readFileSync(path.resolve('node_modules/preact/dist/preact.module.js'), 'utf8');
-  return `<!doctype html><meta charset="utf-8"><body style="width:400px"><div id="app"></div><script type="module">
-${preact.replace(/export\s*\{[^}]*\};?\s*(\/\/# sourceMappingURL=.*)?$/, '')}
+const BASELINE_PAGE = `<!doctype html><meta charset="utf-8"><body style="width:400px"><div id="app"></div><script type="module">
+import { h, render } from './preact.mjs';
 render(h('p', null, 'Hello'), document.getElementById('app'));
 requestAnimationFrame(() => performance.mark('popup-ready'));
 </script>`;
-}
 
 export async function benchBrowser({ quick }: { quick: boolean }): Promise<BenchRow[]> {
   const rounds = quick ? 5 : 15;
@@ -129,7 +126,12 @@ export async function benchBrowser({ quick }: { quick: boolean }): Promise<Bench
     await without.close();
 
     const id = await extensionId(withExt);
-    await withExt.route('https://bench.invalid/**', (route) => route.fulfill({ contentType: 'text/html', body: baselinePage() }));
+    const preact = readFileSync(path.resolve('node_modules/preact/dist/preact.mjs'), 'utf8');
+    await withExt.route('https://bench.invalid/**', (route) =>
+      route.request().url().endsWith('.mjs')
+        ? route.fulfill({ contentType: 'text/javascript', body: preact })
+        : route.fulfill({ contentType: 'text/html', body: BASELINE_PAGE }),
+    );
     const popupUrl = `chrome-extension://${id}/popup.html`;
     const measure = async (label: string) => {
       const popup: number[] = [];

@@ -1,0 +1,67 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { askBackground } from '@/utils/messages';
+import { deleteToken, updateToken, type TokenRecord } from '@/utils/store';
+import type { VaultStatus } from '@/utils/vault';
+import { TokenList } from './TokenList';
+import { VaultPanel } from './VaultPanel';
+import { copyThenClear } from './clipboard-clear';
+import type { TabProps } from './tab-props';
+
+/** The Tokens tab: the vault's lock state and the token list. Loaded when first opened. */
+export default function TokensTab(props: TabProps & { tokens: TokenRecord[] }) {
+  const { runtime, data } = props;
+  const [vault, setVault] = useState<VaultStatus | null>(null);
+  const refreshVault = useCallback(async () => {
+    const status = await askBackground(runtime, 'vault-status', {}).catch(() => null);
+    setVault(status?.ok ? status.value : null);
+  }, [runtime]);
+  useEffect(() => void refreshVault(), [refreshVault, data.tokens]);
+
+  const withRefresh = async <T extends { ok: boolean; error?: { code: string } }>(answer: Promise<T>): Promise<T> => {
+    const result = await answer;
+    // An auto-lock while the popup was open shows up as a 'locked' answer: the panel follows.
+    if (!result.ok || result.error?.code === 'locked') await refreshVault();
+    return result;
+  };
+  const vaultAction = async <T,>(answer: Promise<T>): Promise<T> => {
+    const result = await answer;
+    await refreshVault();
+    return result;
+  };
+
+  return (
+    <>
+      <VaultPanel
+        status={vault}
+        actions={{
+          unlock: (passphrase) => vaultAction(askBackground(runtime, 'vault-unlock', { passphrase })),
+          lock: () => vaultAction(askBackground(runtime, 'vault-lock', {})),
+          setPassphrase: (current, next) => vaultAction(askBackground(runtime, 'vault-set-passphrase', { current, next })),
+          setAutoLock: (choice) => vaultAction(askBackground(runtime, 'vault-set-auto-lock', { choice })),
+        }}
+      />
+      {props.query && props.tokens.length === 0 && data.tokens.length > 0 ? (
+        <p class="empty">No token matches “{props.query}”.</p>
+      ) : (
+        <TokenList
+          tokens={props.tokens}
+          now={props.now}
+          locked={vault?.locked ?? false}
+          actions={{
+            reveal: (id) => withRefresh(askBackground(runtime, 'token-reveal', { id })),
+            saveFile: (id, format) => withRefresh(askBackground(runtime, 'token-save-file', { id, format })),
+            async setLabel(id, label) {
+              if (data.db) await updateToken(data.db, id, (current) => ({ ...(current as TokenRecord), label: label.trim().slice(0, 100) || undefined }));
+              await data.refresh();
+            },
+            async remove(id) {
+              if (data.db) await deleteToken(data.db, id);
+              await data.refresh();
+            },
+            copy: (text) => copyThenClear(props.clipboard, text),
+          }}
+        />
+      )}
+    </>
+  );
+}

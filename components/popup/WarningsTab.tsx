@@ -1,0 +1,35 @@
+import { askBackground } from '@/utils/messages';
+import { browserKindOf, browserSettingUrl } from '@/utils/judge-download';
+import { connectUrlFor } from '@/utils/watch-downloads';
+import { CheckFile } from './CheckFile';
+import { WarningList } from './WarningList';
+import type { TabProps } from './tab-props';
+
+/** The Warnings tab: download warnings with their fixes, and checking a file by hand. Loaded when first opened. */
+export default function WarningsTab(props: TabProps) {
+  const { data, runtime, openTab } = props;
+  const settingsUrl = browserSettingUrl(browserKindOf(navigator.userAgent));
+  return (
+    <>
+      <WarningList
+        warnings={data.warnings}
+        now={props.now}
+        actions={{
+          async saveCopy(id: string) {
+            const answer = await askBackground(runtime, 'save-bundle-copy', { id });
+            return answer.ok ? 'Saving the verified copy…' : `${answer.error.message} ${answer.error.hint}`;
+          },
+          freshLink(bundleId: string | undefined) {
+            openTab(connectUrlFor(data.bundles.find((b) => b.id === bundleId)));
+          },
+          async dismiss(id: string) {
+            await askBackground(runtime, 'dismiss-warning', { id });
+            await data.refresh();
+          },
+          ...(settingsUrl ? { openBrowserSettings: () => openTab(settingsUrl) } : {}),
+        }}
+      />
+      <CheckFile openInTab={() => openTab(`${location.origin}${location.pathname}#warnings`)} />
+    </>
+  );
+}

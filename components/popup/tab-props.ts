@@ -1,0 +1,13 @@
+import type { ClipboardLike } from './CopyButton';
+import type { RuntimeLike, StoreData } from './use-store-data';
+
+/** What every popup tab gets from the App. */
+export interface TabProps {
+  data: StoreData;
+  runtime: RuntimeLike;
+  clipboard: ClipboardLike;
+  now: number;
+  query: string;
+  openTab(url: string): void;
+  saveFile?: (bytes: Uint8Array, fileName: string) => void | Promise<void>;
+}
