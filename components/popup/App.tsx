@@ -49,8 +49,8 @@ export function sortBundles(records: BundleRecord[], sort: BundleSort): BundleRe
 }
 
 export function App(props: AppProps) {
-  const data = useStoreData(props.openDb, props.runtime);
   const [tab, setTab] = useState<Tab>(() => TABS.find((t) => location.hash === `#${t}`) ?? 'bundles');
+  const data = useStoreData(props.openDb, props.runtime, { withTokens: tab === 'tokens' || tab === 'backup' });
   const [query, setQuery] = useState('');
   const [sort, setSort] = useState<BundleSort>('newest');
   const [showAll, setShowAll] = useState(false);
@@ -108,7 +108,7 @@ export function App(props: AppProps) {
 
   const tabs: Array<[Tab, string, number | null]> = [
     ['bundles', 'Bundles', data.bundles.length],
-    ['tokens', 'Tokens', data.tokens.length],
+    ['tokens', 'Tokens', data.tokenCount],
     ['warnings', 'Warnings', openWarnings.length],
     ['backup', 'Backup', null],
   ];
@@ -169,7 +169,7 @@ export function App(props: AppProps) {
               )}
               {more(bundles.length, 'bundles')}
             </>
-          ) : !TabComponent ? (
+          ) : !TabComponent || (tab === 'tokens' && data.tokenCount > 0 && data.tokens.length === 0 && !q) ? (
             <p class="loading">Loading…</p>
           ) : tab === 'tokens' ? (
             <>

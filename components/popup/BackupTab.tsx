@@ -28,7 +28,7 @@ export default function BackupTab(props: TabProps) {
       }}
       importAll={(bytes, options) => askBackground(runtime, 'import-store', { base64: bytesToBase64(bytes), ...options })}
       saveFile={props.saveFile ?? saveInBrowser}
-      tokenCount={data.tokens.length}
+      tokenCount={data.tokenCount}
       bundleCount={data.bundles.length}
       vaultLocked={locked}
       onImported={() => void data.refresh()}

@@ -12,22 +12,31 @@ export interface RuntimeLike {
 export interface StoreData {
   loading: boolean;
   bundles: BundleRecord[];
+  /** Loaded only with `withTokens`; `tokenCount` is always there. */
   tokens: TokenRecord[];
+  tokenCount: number;
   warnings: WarningRecord[];
   db: CompanionDb | null;
   refresh(): Promise<void>;
 }
 
 /** Loads the store, and reloads it whenever the background says something changed. */
-export function useStoreData(openDb: () => Promise<CompanionDb>, runtime: RuntimeLike): StoreData {
-  const [state, setState] = useState({ loading: true, bundles: [] as BundleRecord[], tokens: [] as TokenRecord[], warnings: [] as WarningRecord[] });
+export function useStoreData(openDb: () => Promise<CompanionDb>, runtime: RuntimeLike, options: { withTokens: boolean }): StoreData {
+  const [state, setState] = useState({ loading: true, bundles: [] as BundleRecord[], tokens: [] as TokenRecord[], tokenCount: 0, warnings: [] as WarningRecord[] });
   const dbRef = useRef<CompanionDb | null>(null);
 
+  // Token records are read only once a view needs them; the first frame needs just their count.
   const refresh = useCallback(async () => {
     const db = (dbRef.current ??= await openDb());
-    const [bundles, tokens, warnings] = await Promise.all([listBundles(db), listTokens(db), listWarnings(db)]);
-    setState({ loading: false, bundles, tokens, warnings });
-  }, [openDb]);
+    const [bundles, tokens, tokenCount, warnings] = await Promise.all([
+      listBundles(db),
+      options.withTokens ? listTokens(db) : Promise.resolve([]),
+      db.count('tokens'),
+      listWarnings(db),
+    ]);
+    // Every list comes in one state update: one render, no layout jump between lists.
+    setState({ loading: false, bundles, tokens, tokenCount, warnings });
+  }, [openDb, options.withTokens]);
 
   useEffect(() => {
     void refresh();

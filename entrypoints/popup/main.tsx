@@ -2,9 +2,12 @@ import { render } from 'preact';
 import { App } from '@/components/popup/App';
 import { openStore } from '@/utils/store';
 
+// Opened before the first render, so the store is ready by the time the App asks for it.
+const store = openStore();
+
 render(
   <App
-    openDb={() => openStore()}
+    openDb={() => store}
     runtime={browser.runtime}
     clipboard={navigator.clipboard}
     openTab={(url) => void browser.tabs.create({ url })}

@@ -8,10 +8,29 @@
 import type { BrowserContext } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startReplica, type Replica } from '../replica/server';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { DB, ORG } from '../replica/fixtures';
 import { launchChromium } from '../e2e/launch';
 import { median, type BenchRow } from './bench-row';
+
+interface Replica {
+  chromiumArgs: string[];
+  close(): Promise<void>;
+}
+
+async function startReplicaProcess(): Promise<Replica> {
+  const child = spawn(process.execPath, [path.resolve('tests/bench/replica-process.mjs')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const [line] = await createInterface({ input: child.stdout })[Symbol.asyncIterator]().next().then((r) => [r.value as string]);
+  const info = JSON.parse(line!) as { chromiumArgs: string[] };
+  return {
+    chromiumArgs: info.chromiumArgs,
+    close: () => new Promise((resolve) => {
+      child.once('exit', () => resolve());
+      child.stdin.end();
+    }),
+  };
+}
 
 const launch = (replica: Replica, withExtension: boolean): Promise<BrowserContext> =>
   launchChromium({ withExtension, extraArgs: replica.chromiumArgs });
@@ -100,7 +119,7 @@ requestAnimationFrame(() => performance.mark('popup-ready'));
 
 export async function benchBrowser({ quick }: { quick: boolean }): Promise<BenchRow[]> {
   const rounds = quick ? 5 : 15;
-  const replica = await startReplica({ port: 0 });
+  const replica = await startReplicaProcess();
   const rows: BenchRow[] = [];
   try {
     const without = await launch(replica, false);
