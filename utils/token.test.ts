@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { PAIR_A, PAIR_B } from '../tests/unit/fixtures/token-pairs';
 import { clientIdOf, isClientId, isSecret, isToken, maskSecret, maskToken, parseToken, verifyTokenSecret } from './token';
 
-// Generated like Astra's: the token's hex part is sha256(secret).
-const PAIR = {
-  clientId: 'A3v47OYvKcCwjmmi7xOc1Y36',
-  secret: 'bnNyNRpSZBvI,i.4a94z54KauMx4JuZ,4aTgNw0IO.Lg1E.E3H,IgYgymT655wdWbzPjC9Eaym.ZSXKfz-PXm9Kcumu9dC2tV8P3br_zxvwe3dN3YFAsPR1aR0n99_++',
-  token: 'AstraCS:A3v47OYvKcCwjmmi7xOc1Y36:8ea6c8e7dd2f6f78d36cea947109808c942cef13e708d1e2ebef9d8efae5e6ed',
-};
-const DASH_SECRET = '-,CZLE,JGLJojg__NR6SjqT36tSuEh+VhJh5sJu_vSDx_iz3jo1GILB8TFJBv0uUDUg30QoJur5OvL5xNRkNkTH4pTlpD_xx.hLGD5vI33pYABVNupXBjQB+3Xs.ZaXQ';
-const DASH_TOKEN = 'AstraCS:nYTOQvsFVwameGuckyAhfRTR:3aa748245386ca1de6ed7e131fbf31eac74e1b43f62ba3d769ee8077e22015cd';
+const PAIR = PAIR_A;
+const DASH_SECRET = PAIR_B.secret;
+const DASH_TOKEN = PAIR_B.token;
 
 describe('parseToken', () => {
   it('splits a token into client id and secret hash', () => {

@@ -10,6 +10,7 @@ import { findBundleLinks, mightContainBundleLinks } from '@/utils/find-bundle-li
 import { formatBytes, formatCountdown, formatDate } from '@/utils/format';
 import type { BundleSummary, CapturedLink } from '@/utils/messages';
 import { createPanelHost, el, type PanelHost } from './panel-host';
+import { observeAfterPaint } from './observe-after-paint';
 
 export interface BundlePanelEnv {
   document: Document;
@@ -160,18 +161,7 @@ export function watchBundleDialogs(env: BundlePanelEnv, signal: AbortSignal): { 
       onDialogAttached();
     }
   };
-  let pending = false;
-  const observer = new MutationObserver(() => {
-    if (pending) return;
-    pending = true;
-    // Right after the console's next paint, never before it: our scan must not delay what the user sees.
-    requestAnimationFrame(() => setTimeout(() => {
-      pending = false;
-      if (!signal.aborted) scan();
-    }));
-  });
-  observer.observe(env.document.body ?? env.document.documentElement, { childList: true, subtree: true });
-  signal.addEventListener('abort', () => observer.disconnect());
+  observeAfterPaint(env.document.body ?? env.document.documentElement, { childList: true, subtree: true }, scan, signal);
   scan();
 
   let floating: { controller: AbortController; view: ReturnType<typeof statusView> } | null = null;

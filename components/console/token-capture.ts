@@ -9,6 +9,7 @@
 import { findTokens, mightContainTokens } from '@/utils/find-tokens';
 import type { CapturedInTabMessage, CapturedToken } from '@/utils/messages';
 import { createPanelHost, el, type PanelHost } from './panel-host';
+import { observeAfterPaint } from './observe-after-paint';
 
 export interface TokenCaptureEnv {
   document: Document;
@@ -66,18 +67,7 @@ export function watchTokenDisplays(env: TokenCaptureEnv, signal: AbortSignal): v
     });
     if (fresh.length) env.captureTokens(fresh);
   };
-  let pending = false;
-  const observer = new MutationObserver(() => {
-    if (pending) return;
-    pending = true;
-    // Right after the console's next paint, never before it: our scan must not delay what the user sees.
-    requestAnimationFrame(() => setTimeout(() => {
-      pending = false;
-      if (!signal.aborted) scan();
-    }));
-  });
-  observer.observe(env.document.body, { childList: true, subtree: true, characterData: true });
-  signal.addEventListener('abort', () => observer.disconnect());
+  observeAfterPaint(env.document.body, { childList: true, subtree: true, characterData: true }, scan, signal);
   scan();
 
   // "Download Token Details": the page builds the file itself (a blob: URL), so we can read what it saves.
