@@ -39,11 +39,13 @@ async function readCapped(response: Response): Promise<string | null> {
 }
 
 export function installNetworkHook(win: Window & typeof globalThis): void {
-  const report = (via: PageResponse['via'], url: string, status: number, body: string) => {
-    if (!isWorthScanning(body)) return;
-    const detail: PageResponse = { via, url, status, body };
-    win.dispatchEvent(new CustomEvent(PAGE_RESPONSE_EVENT, { detail: JSON.stringify(detail) }));
-  };
+  // Reported in a task of its own, after the page's own code has handled the response and drawn it.
+  const report = (via: PageResponse['via'], url: string, status: number, body: string) =>
+    setTimeout(() => {
+      if (!isWorthScanning(body)) return;
+      const detail: PageResponse = { via, url, status, body };
+      win.dispatchEvent(new CustomEvent(PAGE_RESPONSE_EVENT, { detail: JSON.stringify(detail) }));
+    }, 0);
 
   const originalFetch = win.fetch;
   if (typeof originalFetch === 'function') {
