@@ -9,10 +9,17 @@ test('the MAIN-world hook sees an API response made by a page script', async ({ 
   await page.goto(home);
   const seen = await page.evaluate(async (dbId) => {
     const events: string[] = [];
-    window.addEventListener('astra-companion:response', (event) => events.push(String((event as CustomEvent).detail)));
+    const seen = new Promise<void>((resolve) =>
+      window.addEventListener('astra-companion:response', (event) => {
+        events.push(String((event as CustomEvent).detail));
+        resolve();
+      }),
+    );
     const response = await fetch(`https://api.astra.datastax.com/v2/databases/${dbId}/secureBundleURL`, { method: 'POST', credentials: 'include' });
     const body = await response.json();
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await Promise.race([seen, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    // Anything reported twice would show up here.
+    await new Promise((resolve) => setTimeout(resolve, 300));
     return { status: response.status, hasLink: typeof body.downloadURL === 'string', events };
   }, DB.inventory.id);
   expect(seen.status).toBe(200);
