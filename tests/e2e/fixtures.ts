@@ -9,7 +9,8 @@ import path from 'node:path';
 import { startReplica, type Replica } from '../replica/server';
 import { launchChromium } from './launch';
 
-export const SCREENSHOT_DIR = path.resolve('docs/screenshots');
+/** Screenshots go to the README's folder only when asked (`UPDATE_SCREENSHOTS=1`), so a test run leaves git clean. */
+export const SCREENSHOT_DIR = path.resolve(process.env.UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : 'tests/.artifacts/screenshots');
 
 export interface Fixtures {
   context: BrowserContext;
