@@ -45,10 +45,24 @@ async function connectPageOnce(context: BrowserContext): Promise<{ load: number;
   });
   const button = page.getByRole('button', { name: 'Get Bundle' });
   await button.waitFor();
-  const started = Date.now();
+  // Timed inside the page, from the click to the first frame that shows the link: no protocol round trips.
+  await page.evaluate(() => {
+    const w = window as unknown as { benchClick?: number; benchShown?: Promise<number> };
+    document.addEventListener('click', () => (w.benchClick = performance.now()), { capture: true, once: true });
+    w.benchShown = new Promise((resolve) => {
+      const observer = new MutationObserver(() => {
+        if (!document.querySelector('[role="dialog"]')?.textContent?.includes('secure-connect-orders.zip')) return;
+        observer.disconnect();
+        requestAnimationFrame(() => resolve(performance.now()));
+      });
+      observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+    });
+  });
   await button.click();
-  await page.getByRole('dialog', { name: 'Secure Connect Bundle Download' }).getByText('secure-connect-orders.zip').first().waitFor();
-  const dialog = Date.now() - started;
+  const dialog = await page.evaluate(async () => {
+    const w = window as unknown as { benchClick: number; benchShown: Promise<number> };
+    return (await w.benchShown) - w.benchClick;
+  });
   await page.close();
   return { load, dialog };
 }
