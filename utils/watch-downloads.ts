@@ -247,7 +247,7 @@ export function createDownloadWatcher(deps: DownloadWatcherDeps) {
         // Chromium re-checks `exists` when asked, asynchronously: ask, let the check run, then read the answer.
         // A browser that opens or unpacks the zip has moved it by now.
         await wait(deps.settleMs ?? SETTLE_MS);
-        for (let look = 0; look < 8; look++) {
+        for (let look = 0; look < 4; look++) {
           const startedAfter = new Date((record.startedAt ?? deps.now()) - 60_000).toISOString();
           item = (await deps.search({ startedAfter })).find((found) => found.id === id) ?? item;
           if (item.exists === false) break;

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { listBundles, listTokens, listWarnings, type BundleRecord, type CompanionDb, type TokenRecord, type WarningRecord } from '@/utils/store';
 
 export interface RuntimeLike {
@@ -38,8 +38,12 @@ export function useStoreData(openDb: () => Promise<CompanionDb>, runtime: Runtim
     setState({ loading: false, bundles, tokens, tokenCount, warnings });
   }, [openDb, options.withTokens]);
 
-  useEffect(() => {
+  // A layout effect: the reads start right after the first render, not a frame later.
+  useLayoutEffect(() => {
     void refresh();
+  }, [refresh]);
+
+  useEffect(() => {
     const onMessage = (message: unknown) => {
       if ((message as { type?: string } | null)?.type === 'store-changed') void refresh();
     };
