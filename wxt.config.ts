@@ -13,7 +13,7 @@ export default defineConfig({
   vite: () => ({ plugins: [preact()] }),
   hooks: {
     'vite:build:extendConfig'(entrypoints, config) {
-      if (!entrypoints.every((entry) => entry.type === 'content-script' || entry.type === 'popup')) return;
+      if (!entrypoints.every((entry) => ['content-script', 'popup', 'unlisted-page'].includes(entry.type))) return;
       const alias = config.resolve?.alias;
       const rest = Array.isArray(alias) ? alias.filter((a) => a.find !== 'wxt/browser') : Object.entries(alias ?? {}).filter(([find]) => find !== 'wxt/browser').map(([find, replacement]) => ({ find, replacement: String(replacement) }));
       config.resolve = { ...config.resolve, alias: [...rest, { find: /^wxt\/browser$/, replacement: NATIVE_BROWSER }] };
@@ -23,7 +23,9 @@ export default defineConfig({
     name: 'Astra Companion',
     description:
       'Captures and verifies DataStax Astra secure connect bundles and application tokens before they expire.',
-    permissions: ['storage', 'downloads', 'notifications', 'clipboardWrite', 'scripting'],
+    permissions: ['storage', 'downloads', 'notifications', 'clipboardWrite', 'scripting', 'alarms', ...(browser === 'firefox' ? [] : ['offscreen'])],
+    // Asked for only when the user turns on "clear copied secrets": it lets us check the clipboard still holds ours.
+    optional_permissions: ['clipboardRead'],
     host_permissions: [
       'https://astra.datastax.com/*',
       'https://datastax-cluster-config-prod.s3.us-east-2.amazonaws.com/*',

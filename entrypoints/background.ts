@@ -3,6 +3,14 @@ import { keepTokens } from '@/utils/keep-token';
 import { getKv, openStore, roleNameOf, setKv, type CompanionDb } from '@/utils/store';
 import { toDataUrl } from '@/utils/data-url';
 import { createVault, type Vault } from '@/utils/vault';
+import { clearIfStillHolds } from '@/utils/clipboard-guard';
+import { CLIPBOARD_ALARM, onClipboardAlarm, scheduleClipboardClear, type ClipboardScheduleDeps } from '@/utils/schedule-clipboard-clear';
+
+interface ChromeOffscreen {
+  hasDocument?(): Promise<boolean>;
+  createDocument(options: { url: string; reasons: string[]; justification: string }): Promise<void>;
+  closeDocument(): Promise<void>;
+}
 import { checkBundle } from '@/utils/bundle-check';
 import { parseBundleLink, TRUSTED_STORAGE_HOSTS } from '@/utils/bundle-link';
 import { browserKindOf } from '@/utils/judge-download';
@@ -99,7 +107,35 @@ export default defineBackground(() => {
   void watcher.sweep().catch(() => {});
   void refreshBadge().catch(() => {});
 
+  // Copied secrets: cleared 30 s later where a document can reach the clipboard (Chrome: an offscreen document;
+  // Firefox: this background page), and only with the clipboardRead permission the user chose to grant.
+  const clipboard: ClipboardScheduleDeps = {
+    mayReadClipboard: () => browser.permissions.contains({ permissions: ['clipboardRead'] }),
+    session: {
+      get: async (key) => (await browser.storage.session.get(key))[key],
+      set: (key, value) => browser.storage.session.set({ [key]: value }),
+    },
+    createAlarm: (name, when) => void browser.alarms.create(name, { when }),
+    now: () => Date.now(),
+    async clearIfStillHolds(hash) {
+      const offscreen = (globalThis as { chrome?: { offscreen?: ChromeOffscreen } }).chrome?.offscreen;
+      if (!offscreen) return typeof document === 'undefined' ? 'unreadable' : clearIfStillHolds(document, hash);
+      if (!(await offscreen.hasDocument?.())) {
+        await offscreen.createDocument({ url: 'offscreen.html', reasons: ['CLIPBOARD'], justification: 'Clear a copied client secret from the clipboard' });
+      }
+      try {
+        return String(await browser.runtime.sendMessage({ type: 'offscreen-clear-clipboard', hash }));
+      } finally {
+        await offscreen.closeDocument().catch(() => {});
+      }
+    },
+  };
+  browser.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === CLIPBOARD_ALARM) void onClipboardAlarm(clipboard).catch(() => {});
+  });
+
   const handleRequest = createRequestHandler({
+    scheduleClipboardClear: (hash) => scheduleClipboardClear(clipboard, hash),
     db,
     fetch: (...args) => fetch(...args),
     now: () => Date.now(),

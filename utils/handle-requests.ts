@@ -44,6 +44,7 @@ export interface RequestDeps {
   tokenRequests?: TokenRequestDeps;
   exportRequests?: ExportRequestDeps;
   dismissWarning?(id: string): Promise<void>;
+  scheduleClipboardClear?(hash: unknown): Promise<{ scheduled: boolean }>;
 }
 
 function fromConsole(sender: SenderInfo): boolean {
@@ -186,6 +187,11 @@ export function createRequestHandler(deps: RequestDeps) {
         if (!record || !file) return notFound('bundle copy');
         await deps.saveFile(file.bytes, record.fileName, true);
         return { ok: true };
+      }
+
+      case 'clear-clipboard-later': {
+        if (!fromExtensionPage(sender, deps) || !deps.scheduleClipboardClear) return { scheduled: false };
+        return deps.scheduleClipboardClear(request.hash);
       }
 
       case 'storage-error-context': {

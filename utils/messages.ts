@@ -114,6 +114,8 @@ export interface BackgroundRequests {
   'import-store': { request: { base64: string; passphrase?: string; skipTokens?: boolean }; response: Result<ImportReport> };
   /** One database's kept bundle with driver snippets, saved through the download manager. */
   'export-database': { request: { id: string }; response: Result<{ fileName: string }> };
+  /** The popup copied a secret: clear it 30 s later if the clipboard still holds it (hash only, never the text). */
+  'clear-clipboard-later': { request: { hash: string }; response: { scheduled: boolean } };
   'storage-error-context': { request: Record<string, never>; response: StorageErrorContext | null };
   /** The popup dismissed a download warning (the badge follows). */
   'dismiss-warning': { request: { id: string }; response: { ok: boolean } };
@@ -157,6 +159,7 @@ export const BACKGROUND_REQUEST_TYPES: readonly BackgroundRequestType[] = [
   'export-store',
   'import-store',
   'export-database',
+  'clear-clipboard-later',
   'storage-error-context',
   'dismiss-warning',
 ];

@@ -4,7 +4,7 @@ import { askBackground } from '@/utils/messages';
 import { clearBundles, deleteBundle, type BundleRecord, type CompanionDb } from '@/utils/store';
 import { BundleList } from './BundleList';
 import type { ClipboardLike } from './CopyButton';
-import type { TabProps } from './tab-props';
+import type { ClipboardGuardPermission, TabProps } from './tab-props';
 import { useNow, useStoreData, type RuntimeLike } from './use-store-data';
 
 type Tab = 'bundles' | 'tokens' | 'warnings' | 'backup';
@@ -19,6 +19,7 @@ export interface AppProps {
   clipboard: ClipboardLike;
   openTab?: (url: string) => void;
   saveFile?: (bytes: Uint8Array, fileName: string) => void | Promise<void>;
+  clipboardGuard?: ClipboardGuardPermission;
 }
 
 // The other tabs load when first opened: the popup's first frame carries only the Bundles tab.
@@ -104,6 +105,7 @@ export function App(props: AppProps) {
     query: q,
     openTab: props.openTab ?? ((url: string) => void window.open(url, '_blank')),
     saveFile: props.saveFile,
+    clipboardGuard: props.clipboardGuard,
   };
 
   const tabs: Array<[Tab, string, number | null]> = [

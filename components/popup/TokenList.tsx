@@ -2,7 +2,6 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { TokenRecord } from '@/utils/store';
 import type { Problem, Result } from '@/utils/result';
 import { formatCountdown, formatRelative } from '@/utils/format';
-import { CLIPBOARD_CLEAR_MS } from './clipboard-clear';
 import { LockIcon } from './VaultPanel';
 import './tokens.css';
 
@@ -238,7 +237,7 @@ function TokenRow(props: { token: TokenRecord; now: number; locked: boolean; act
         return;
       }
       setCopied(what);
-      setMessage(`${what === 'token' ? 'Token' : 'Secret'} copied. If this popup stays open, the clipboard is cleared after ${CLIPBOARD_CLEAR_MS / 1000} seconds.`);
+      setMessage(`${what === 'token' ? 'Token' : 'Secret'} copied.`);
     });
 
   const download = (format: 'csv' | 'json') =>

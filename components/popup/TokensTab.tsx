@@ -5,6 +5,7 @@ import type { VaultStatus } from '@/utils/vault';
 import { TokenList } from './TokenList';
 import { VaultPanel } from './VaultPanel';
 import { copyThenClear } from './clipboard-clear';
+import { sha256Text } from '@/utils/clipboard-guard';
 import type { TabProps } from './tab-props';
 
 /** The Tokens tab: the vault's lock state and the token list. Loaded when first opened. */
@@ -29,8 +30,27 @@ export default function TokensTab(props: TabProps & { tokens: TokenRecord[] }) {
     return result;
   };
 
+  const [guarded, setGuarded] = useState(false);
+  useEffect(() => {
+    props.clipboardGuard?.granted().then(setGuarded, () => setGuarded(false));
+  }, [props.clipboardGuard]);
+  const toggleGuard = async (on: boolean) => {
+    // Asked in the click itself: browsers grant permissions only during a user gesture.
+    const done = on ? await props.clipboardGuard?.request() : await props.clipboardGuard?.revoke();
+    setGuarded(on ? Boolean(done) : !done);
+  };
+
   return (
     <>
+      {props.clipboardGuard && (
+        <label class="clipboard-guard">
+          <input type="checkbox" checked={guarded} onChange={(event) => void toggleGuard((event.target as HTMLInputElement).checked)} />
+          <span>
+            Clear a copied token or secret from the clipboard after 30 s, even when this popup is closed. The browser asks you
+            to let Astra Companion read the clipboard: it only checks that the clipboard still holds what it copied.
+          </span>
+        </label>
+      )}
       <VaultPanel
         status={vault}
         actions={{
@@ -58,7 +78,10 @@ export default function TokensTab(props: TabProps & { tokens: TokenRecord[] }) {
               if (data.db) await deleteToken(data.db, id);
               await data.refresh();
             },
-            copy: (text) => copyThenClear(props.clipboard, text),
+            async copy(text) {
+              await copyThenClear(props.clipboard, text);
+              if (guarded) await askBackground(runtime, 'clear-clipboard-later', { hash: await sha256Text(text) }).catch(() => undefined);
+            },
           }}
         />
       )}

@@ -10,4 +10,12 @@ export interface TabProps {
   query: string;
   openTab(url: string): void;
   saveFile?: (bytes: Uint8Array, fileName: string) => void | Promise<void>;
+  /** The optional clipboardRead permission, which lets the background clear copied secrets later. */
+  clipboardGuard?: ClipboardGuardPermission;
+}
+
+export interface ClipboardGuardPermission {
+  granted(): Promise<boolean>;
+  request(): Promise<boolean>;
+  revoke(): Promise<boolean>;
 }

@@ -11,6 +11,11 @@ render(
     runtime={browser.runtime}
     clipboard={navigator.clipboard}
     openTab={(url) => void browser.tabs.create({ url })}
+    clipboardGuard={{
+      granted: () => browser.permissions.contains({ permissions: ['clipboardRead'] }),
+      request: () => browser.permissions.request({ permissions: ['clipboardRead'] }),
+      revoke: () => browser.permissions.remove({ permissions: ['clipboardRead'] }),
+    }}
   />,
   document.getElementById('app')!,
 );
