@@ -42,15 +42,6 @@ export default function TokensTab(props: TabProps & { tokens: TokenRecord[] }) {
 
   return (
     <>
-      {props.clipboardGuard && (
-        <label class="clipboard-guard">
-          <input type="checkbox" checked={guarded} onChange={(event) => void toggleGuard((event.target as HTMLInputElement).checked)} />
-          <span>
-            Clear a copied token or secret from the clipboard after 30 s, even when this popup is closed. The browser asks you
-            to let Astra Companion read the clipboard: it only checks that the clipboard still holds what it copied.
-          </span>
-        </label>
-      )}
       <VaultPanel
         status={vault}
         actions={{
@@ -60,6 +51,12 @@ export default function TokensTab(props: TabProps & { tokens: TokenRecord[] }) {
           setAutoLock: (choice) => vaultAction(askBackground(runtime, 'vault-set-auto-lock', { choice })),
         }}
       />
+      {props.clipboardGuard && (
+        <label class="clipboard-guard" title="The browser asks you to let Astra Companion read the clipboard: it only checks that the clipboard still holds what it copied, and leaves anything else alone.">
+          <input type="checkbox" checked={guarded} onChange={(event) => void toggleGuard((event.target as HTMLInputElement).checked)} />
+          <span>Clear copied secrets from the clipboard after 30 s, even with the popup closed</span>
+        </label>
+      )}
       {props.query && props.tokens.length === 0 && data.tokens.length > 0 ? (
         <p class="empty">No token matches “{props.query}”.</p>
       ) : (
