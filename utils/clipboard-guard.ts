@@ -4,12 +4,10 @@
  * document, or Firefox's background page. Needs the optional `clipboardRead` permission to compare; the
  * text itself never leaves the popup: only its SHA-256 travels.
  */
+import { sha256Hex } from './token';
+
 export const CLIPBOARD_CLEAR_DELAY_MS = 30_000;
 
-export async function sha256Text(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 /** The clipboard's text through a paste into a scratch field (offscreen documents have no focus for the async API). */
 export function readClipboard(doc: Document): string | null {
@@ -41,6 +39,6 @@ export type ClearOutcome = 'cleared' | 'changed' | 'unreadable';
 export async function clearIfStillHolds(doc: Document, hash: string): Promise<ClearOutcome> {
   const text = readClipboard(doc);
   if (text === null) return 'unreadable';
-  if ((await sha256Text(text)) !== hash) return 'changed';
+  if ((await sha256Hex(text)) !== hash) return 'changed';
   return emptyClipboard(doc) ? 'cleared' : 'unreadable';
 }

@@ -4,12 +4,12 @@
  * A dead link or a rejected body is recorded with its verdict, never silently dropped.
  */
 import { parseBundleLink, type BundleLink } from './bundle-link';
-import { checkBundle, type BundleVerdict } from './bundle-check';
+import { BUNDLE_LIMITS, checkBundle, type BundleVerdict } from './bundle-check';
 import type { BundleSummary, CapturedLink, CaptureSource } from './messages';
 import { bundleIdOf, findBundleByLink, updateBundle, type BundleRecord, type CompanionDb } from './store';
 
-/** Bundles are ~12 KB; anything far larger is not a bundle and is not downloaded whole. */
-export const MAX_BUNDLE_DOWNLOAD = 2_000_000;
+/** Read one byte past the checker's limit, so a body too large to be a bundle is called that, not downloaded whole. */
+export const MAX_BUNDLE_DOWNLOAD = BUNDLE_LIMITS.fileBytes + 1;
 const FETCH_TIMEOUT_MS = 30_000;
 
 export interface KeepBundleDeps {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CLIPBOARD_CLEAR_DELAY_MS, sha256Text } from './clipboard-guard';
+import { CLIPBOARD_CLEAR_DELAY_MS } from './clipboard-guard';
+import { sha256Hex } from './token';
 import { CLIPBOARD_ALARM, onClipboardAlarm, scheduleClipboardClear, type ClipboardScheduleDeps } from './schedule-clipboard-clear';
 
 function deps(options: { mayRead: boolean }) {
@@ -22,7 +23,7 @@ function deps(options: { mayRead: boolean }) {
 describe('clearing a copied secret later', () => {
   it('keeps only the hash of what was copied and wakes up 30 s later to clear it once', async () => {
     const d = deps({ mayRead: true });
-    const hash = await sha256Text('a client secret, never stored');
+    const hash = await sha256Hex('a client secret, never stored');
     expect(await scheduleClipboardClear(d.value, hash)).toEqual({ scheduled: true });
     expect(d.alarms).toEqual([{ name: CLIPBOARD_ALARM, when: 1_000 + CLIPBOARD_CLEAR_DELAY_MS }]);
     expect(JSON.stringify([...d.session.values()])).not.toContain('a client secret');
@@ -33,7 +34,7 @@ describe('clearing a copied secret later', () => {
 
   it('does nothing without the permission to check the clipboard, or for anything but a hash', async () => {
     const denied = deps({ mayRead: false });
-    expect(await scheduleClipboardClear(denied.value, await sha256Text('x'))).toEqual({ scheduled: false });
+    expect(await scheduleClipboardClear(denied.value, await sha256Hex('x'))).toEqual({ scheduled: false });
     const granted = deps({ mayRead: true });
     expect(await scheduleClipboardClear(granted.value, 'AstraCS:not-a-hash')).toEqual({ scheduled: false });
     expect([...denied.alarms, ...granted.alarms]).toEqual([]);

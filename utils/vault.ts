@@ -22,6 +22,7 @@
  * Passwords, tokens and secrets never appear in a Problem.
  */
 import { fail, ok, type Result } from './result';
+import { base64ToBytes as fromBase64, bytesToBase64 as toBase64 } from './data-url';
 
 /** Structured-clone storage (IndexedDB): CryptoKey and Uint8Array values are kept as they are. */
 export interface KeyValueStore {
@@ -555,16 +556,3 @@ function toHex(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-function toBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
-
-/** Throws on text that is not base64; callers catch. */
-function fromBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}

@@ -5,7 +5,7 @@ import type { VaultStatus } from '@/utils/vault';
 import { TokenList } from './TokenList';
 import { VaultPanel } from './VaultPanel';
 import { copyThenClear } from './clipboard-clear';
-import { sha256Text } from '@/utils/clipboard-guard';
+import { sha256Hex } from '@/utils/token';
 import type { TabProps } from './tab-props';
 
 /** The Tokens tab: the vault's lock state and the token list. Loaded when first opened. */
@@ -77,7 +77,7 @@ export default function TokensTab(props: TabProps & { tokens: TokenRecord[] }) {
             },
             async copy(text) {
               await copyThenClear(props.clipboard, text);
-              if (guarded) await askBackground(runtime, 'clear-clipboard-later', { hash: await sha256Text(text) }).catch(() => undefined);
+              if (guarded) await askBackground(runtime, 'clear-clipboard-later', { hash: await sha256Hex(text) }).catch(() => undefined);
             },
           }}
         />
