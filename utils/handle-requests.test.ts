@@ -94,6 +94,15 @@ describe('background requests', () => {
     expect((await getBundleFile(db, records[0]!.id))?.bytes).toEqual(replica.bundleFor(DB.inventory.id, DB.inventory.datacenters[0]!.region));
   });
 
+  it('finds a kept bundle by its link as a page shows it, escaped or not', async () => {
+    const { handle, deps } = setup();
+    await handle({ type: 'page-response', response: await bundleUrlResponse(DB.inventory.id, false), page: consoleTab.url }, consoleTab);
+    const [record] = (await listBundles(await deps.db())).filter((r) => r.kind === 'external');
+    const asShown = record!.link.replaceAll('&', '&amp;');
+    const summaries = (await handle({ type: 'bundle-summaries', urls: [asShown] }, consoleTab)) as Array<{ id: string; status: string }>;
+    expect(summaries).toMatchObject([{ id: record!.id, status: 'verified' }]);
+  });
+
   it('drops and counts links on untrusted hosts without fetching them', async () => {
     const { handle, deps } = setup();
     const before = replica.requests.length;

@@ -89,31 +89,34 @@ const notFound = (what: string): { ok: false; error: Problem } =>
   fail('not-found', `That ${what} is no longer in Astra Companion.`, 'Open the popup again; it may have been deleted.');
 
 export function createRequestHandler(deps: RequestDeps) {
-  const keepDeps = async (tabId?: number): Promise<KeepBundleDeps> => ({
-    db: await deps.db(),
-    fetch: deps.fetch,
-    now: deps.now,
-    trustedHosts: deps.trustedHosts,
-    onChange: () => deps.notifyChanged('bundles', tabId),
-  });
+
 
   /** Keeps links and tokens captured in a console tab, and tells the tab what was accepted. */
   async function keepCaptures(links: CapturedLink[], tokens: CapturedToken[], page: string, source: CaptureSource, tabId?: number) {
-    const db = await deps.db();
-    const trusted = links.filter((link) => parseBundleLink(link.url, deps.trustedHosts ? { trustedHosts: deps.trustedHosts } : undefined).ok);
-    const dropped = links.length - trusted.length;
-    if (dropped) await addToCounter(db, 'dropped-links', dropped);
     const keptTokens = tokens.length && deps.keepTokens ? await deps.keepTokens(tokens, page, source) : { accepted: 0, dropped: tokens.length, records: [] };
-    if (tabId !== undefined && (trusted.length || keptTokens.accepted)) {
-      deps.notifyTab(tabId, {
-        type: 'captured',
-        bundleUrls: trusted.map((link) => link.url),
-        tokens: keptTokens.records.map((record) => ({ clientId: record.clientId, role: record.role, secretCheck: record.secretCheck })),
-      });
+    if (keptTokens.accepted) {
+      deps.notifyChanged('tokens', tabId);
+      if (tabId !== undefined) {
+        deps.notifyTab(tabId, {
+          type: 'captured',
+          bundleUrls: [],
+          tokens: keptTokens.records.map((record) => ({ clientId: record.clientId, role: record.role, secretCheck: record.secretCheck })),
+        });
+      }
     }
-    if (keptTokens.accepted) deps.notifyChanged('tokens', tabId);
-    if (trusted.length) await keepBundles(await keepDeps(tabId), trusted, page, source);
-    return { links: trusted.length, tokens: keptTokens.accepted, dropped: dropped + keptTokens.dropped };
+    if (!links.length) return { links: 0, tokens: keptTokens.accepted, dropped: keptTokens.dropped };
+    const keepDeps: KeepBundleDeps = {
+      db: await deps.db(),
+      fetch: deps.fetch,
+      now: deps.now,
+      trustedHosts: deps.trustedHosts,
+      onChange: () => deps.notifyChanged('bundles', tabId),
+      // The tab hears of the links (as stored) before they are fetched, so its panel can show "checking".
+      onAccepted: (bundleUrls) => tabId !== undefined && deps.notifyTab(tabId, { type: 'captured', bundleUrls, tokens: [] }),
+    };
+    const kept = await keepBundles(keepDeps, links, page, source);
+    if (kept.dropped) await addToCounter(keepDeps.db, 'dropped-links', kept.dropped);
+    return { links: kept.accepted, tokens: keptTokens.accepted, dropped: kept.dropped + keptTokens.dropped };
   }
 
   return async function handleRequest(message: unknown, sender: SenderInfo): Promise<unknown> {
@@ -175,7 +178,12 @@ export function createRequestHandler(deps: RequestDeps) {
         if (!fromConsole(sender) && !fromExtensionPage(sender, deps)) return [];
         const db = await deps.db();
         const urls = Array.isArray(request.urls) ? request.urls.filter((u): u is string => typeof u === 'string').slice(0, 20) : [];
-        const records = await Promise.all(urls.map((url) => findBundleByLink(db, url)));
+        // Stored links are normalized by parseBundleLink; a link read from the page may be escaped otherwise.
+        const normalized = urls.map((url) => {
+          const parsed = parseBundleLink(url, deps.trustedHosts ? { trustedHosts: deps.trustedHosts } : undefined);
+          return parsed.ok ? parsed.value.url : url;
+        });
+        const records = await Promise.all(normalized.map((url) => findBundleByLink(db, url)));
         return records.flatMap((record) => (record ? [summarize(record)] : []));
       }
 

@@ -19,6 +19,8 @@ export interface KeepBundleDeps {
   trustedHosts?: readonly string[];
   /** Called after each stored change, so open views can show "checking" and then the verdict. */
   onChange?: () => void;
+  /** Called with the accepted links (as stored: normalized) before any is fetched. */
+  onAccepted?: (urls: string[]) => void;
 }
 
 /** Merges the link's own facts with the context found next to it (the link wins: it is signed). */
@@ -123,6 +125,7 @@ export async function keepBundles(
     result.accepted++;
     accepted.push({ link: parsed.value, captured });
   }
+  if (accepted.length) deps.onAccepted?.(accepted.map((a) => a.link.url));
   const start = ({ link, captured }: (typeof accepted)[number]) => {
     const running = inFlight.get(link.url);
     if (running) return running;
