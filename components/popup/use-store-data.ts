@@ -44,11 +44,18 @@ export function useStoreData(openDb: () => Promise<CompanionDb>, runtime: Runtim
   }, [refresh]);
 
   useEffect(() => {
+    // A capture changes the store many times in a burst (each bundle: checking, then verified): one reload per burst.
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const onMessage = (message: unknown) => {
-      if ((message as { type?: string } | null)?.type === 'store-changed') void refresh();
+      if ((message as { type?: string } | null)?.type !== 'store-changed') return;
+      clearTimeout(timer);
+      timer = setTimeout(() => void refresh(), 50);
     };
     runtime.onMessage.addListener(onMessage);
-    return () => runtime.onMessage.removeListener(onMessage);
+    return () => {
+      clearTimeout(timer);
+      runtime.onMessage.removeListener(onMessage);
+    };
   }, [refresh, runtime]);
 
   return { ...state, db: dbRef.current, refresh };
