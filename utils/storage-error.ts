@@ -30,8 +30,8 @@ const SERVICE_NAMES: Record<ErrorService, string> = {
 };
 
 export const EXPIRED_LINK_HINT =
-  "Open the database's Connect tab in the Astra console and click Get Bundle again; download within 5 minutes, " +
-  'or save the copy Astra Companion kept.';
+  "Open the database's Connect tab in the Astra console and click Get Bundle again, and download within 5 minutes. " +
+  'If Astra Companion kept a verified copy of this bundle, saving that works too.';
 
 /** The error document in `text`, or undefined when the text is not one. `url` helps name the service. */
 export function readErrorDocument(text: string, url?: string): ErrorDocument | undefined {
