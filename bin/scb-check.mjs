@@ -5,7 +5,7 @@ import { register } from 'tsx/esm/api';
 
 // Our TypeScript needs no tsconfig paths; ignoring tsconfig keeps the tool working before `wxt prepare` has run.
 register({ tsconfig: false });
-const { runScbCheck } = await import('../utils/scb-check-cli.ts');
+const { runScbCheck } = await import('../cli/scb-check.ts');
 
 process.exitCode = await runScbCheck(process.argv.slice(2), {
   readFile: async (path) => new Uint8Array(await readFile(path)),

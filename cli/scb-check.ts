@@ -2,7 +2,7 @@
  * `scb-check [--json] PATH...`: checks secure connect bundles on disk with the same checker the extension uses.
  * The file system and output are passed in, so the whole tool is testable without Node; bin/scb-check.mjs wires Node.
  */
-import { checkBundle, checkBundleSize, type BundleFacts, type BundleProblem } from './bundle-check';
+import { checkBundle, checkBundleSize, type BundleFacts, type BundleProblem } from '../utils/bundle-check';
 
 export interface ScbCheckIo {
   readFile(path: string): Promise<Uint8Array>;

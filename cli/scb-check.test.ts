@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeBundleParts, zipBundle } from '../tests/replica/make-bundle';
 import { S3_EXPIRED } from '../tests/unit/fixtures/storage-errors';
-import { runScbCheck, type CliReport, type ScbCheckIo } from './scb-check-cli';
+import { runScbCheck, type CliReport, type ScbCheckIo } from './scb-check';
 
 const spec = { dbId: '5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d', dbName: 'ledger', region: 'eu-west-1' };
 let parts: Record<string, Uint8Array>;
