@@ -1,14 +1,33 @@
 #!/usr/bin/env node
 // Node launcher for scb-check: runs the TypeScript checker through tsx, and wires the real file system and streams.
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, readdir, stat } from 'node:fs/promises';
 import { register } from 'tsx/esm/api';
 
 // Our TypeScript needs no tsconfig paths; ignoring tsconfig keeps the tool working before `wxt prepare` has run.
 register({ tsconfig: false });
 const { runScbCheck } = await import('../cli/scb-check.ts');
 
+/** At most maxBytes of a regular file; O_NONBLOCK so a path swapped for a FIFO after stat cannot block the open. */
+async function readRegularFile(path, maxBytes) {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    if (!(await handle.stat()).isFile()) throw Object.assign(new Error(`${path} is not a regular file`), { code: 'ENOTREGULAR' });
+    const buffer = Buffer.alloc(maxBytes);
+    let length = 0;
+    while (length < maxBytes) {
+      const { bytesRead } = await handle.read(buffer, length, maxBytes - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    return new Uint8Array(buffer.buffer, buffer.byteOffset, length);
+  } finally {
+    await handle.close();
+  }
+}
+
 process.exitCode = await runScbCheck(process.argv.slice(2), {
-  readFile: async (path) => new Uint8Array(await readFile(path)),
+  readFile: readRegularFile,
   stat: (path) => stat(path),
   readdir: (path) => readdir(path),
   stdout: (text) => process.stdout.write(text),

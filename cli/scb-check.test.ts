@@ -115,12 +115,26 @@ describe('runScbCheck', () => {
     expect(await runScbCheck(['huge.zip'], io)).toBe(1);
     expect(out.stdout).toMatch(/^huge.zip: FAILED too-large/);
   });
+
+  it('asks for at most one byte past the bundle limit, so a file that grew after stat is still judged too large', async () => {
+    const { io, out } = memoryIo({ 'grown.zip': good });
+    const asked: number[] = [];
+    io.readFile = async (_path, maxBytes) => {
+      asked.push(maxBytes);
+      return new Uint8Array(maxBytes);
+    };
+    expect(await runScbCheck(['grown.zip'], io)).toBe(1);
+    expect(asked).toEqual([1024 * 1024 + 1]);
+    expect(out.stdout).toMatch(/^grown.zip: FAILED too-large/);
+  });
 });
 
 describe('bin/scb-check.mjs on real files', () => {
   let dir: string;
   const bin = join(__dirname, '..', 'bin', 'scb-check.mjs');
   const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+  // Inputs that used to hang the tool get a short leash, so the old behaviour fails fast instead of eating memory.
+  const runBriefly = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', timeout: 10_000 });
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'scb-check-'));
@@ -161,5 +175,22 @@ describe('bin/scb-check.mjs on real files', () => {
   it('exits 2 on a missing path', () => {
     const r = run('missing.zip');
     expect(r.status).toBe(2);
+  });
+
+  it('refuses a named pipe with exit 2 instead of waiting for a writer', () => {
+    const fifo = join(dir, 'secure-connect-pipe.zip');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const r = runBriefly('secure-connect-pipe.zip', 'secure-connect-ledger.zip');
+    expect(r.error).toBeUndefined();
+    expect(r.status).toBe(2);
+    expect(r.stdout).toContain('secure-connect-pipe.zip: FAILED not-a-file: This is a named pipe, not a file.');
+    expect(r.stdout).toContain('secure-connect-ledger.zip: OK');
+  });
+
+  it('refuses /dev/zero with exit 2 instead of reading it without end', () => {
+    const r = runBriefly('/dev/zero');
+    expect(r.error).toBeUndefined();
+    expect(r.status).toBe(2);
+    expect(r.stdout).toContain('/dev/zero: FAILED not-a-file: This is a device, not a file.');
   });
 });

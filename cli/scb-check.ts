@@ -2,18 +2,32 @@
  * `scb-check [--json] PATH...`: checks secure connect bundles on disk with the same checker the extension uses.
  * The file system and output are passed in, so the whole tool is testable without Node; bin/scb-check.mjs wires Node.
  */
-import { checkBundle, checkBundleSize, type BundleFacts, type BundleProblem } from '../utils/bundle-check';
+import { BUNDLE_LIMITS, checkBundle, checkBundleSize, type BundleFacts, type BundleProblem } from '../utils/bundle-check';
+
+/** What `stat` tells; the optional kinds word the refusal of a path that is not a regular file. */
+export interface PathInfo {
+  isDirectory(): boolean;
+  isFile(): boolean;
+  isFIFO?(): boolean;
+  isCharacterDevice?(): boolean;
+  isBlockDevice?(): boolean;
+  isSocket?(): boolean;
+  size: number;
+}
 
 export interface ScbCheckIo {
-  readFile(path: string): Promise<Uint8Array>;
-  stat(path: string): Promise<{ isDirectory(): boolean; isFile(): boolean; size: number }>;
+  /** Reads at most `maxBytes` of a regular file; rejects anything else (a FIFO, a device) without blocking on it. */
+  readFile(path: string, maxBytes: number): Promise<Uint8Array>;
+  stat(path: string): Promise<PathInfo>;
   readdir(path: string): Promise<string[]>;
   stdout(text: string): void;
   stderr(text: string): void;
   now?: () => Date;
 }
 
-export type CliProblem = Omit<BundleProblem, 'code'> & { code: BundleProblem['code'] | 'extracted-folder' | 'unreadable' };
+export type CliProblem = Omit<BundleProblem, 'code'> & {
+  code: BundleProblem['code'] | 'extracted-folder' | 'unreadable' | 'not-a-file';
+};
 
 export interface CliReport {
   path: string;
@@ -28,7 +42,8 @@ Checks that each PATH is a secure connect bundle a driver will accept, and says 
   --json      print an array of { path, ok, problems, facts } instead of one line per file
   -h, --help  print this help
 
-Exit status: 0 when every bundle is good, 1 when any is not, 2 on usage errors or an unreadable path.
+Exit status: 0 when every bundle is good, 1 when any is not, 2 on usage errors or a path that is unreadable
+or not a regular file (a pipe, a device).
 `;
 
 const BUNDLE_FILES = ['config.json', 'cert', 'key', 'ca.crt', 'identity.jks', 'trustStore.jks'];
@@ -57,7 +72,7 @@ export async function runScbCheck(argv: string[], io: ScbCheckIo): Promise<numbe
   let unreadable = false;
   for (const path of paths) {
     const report = await checkPath(path, io);
-    if (report.problems.some((p) => p.code === 'unreadable')) unreadable = true;
+    if (report.problems.some((p) => p.code === 'unreadable' || p.code === 'not-a-file')) unreadable = true;
     reports.push(report);
     if (!json) io.stdout(`${formatLine(report)}\n`);
   }
@@ -67,16 +82,14 @@ export async function runScbCheck(argv: string[], io: ScbCheckIo): Promise<numbe
 }
 
 async function checkPath(path: string, io: ScbCheckIo): Promise<CliReport> {
-  let isDirectory = false;
-  let size = 0;
+  let info: PathInfo;
   try {
-    const info = await io.stat(path);
-    isDirectory = info.isDirectory();
-    size = info.size;
+    info = await io.stat(path);
   } catch (e) {
     return unreadableReport(path, e);
   }
-  if (isDirectory) {
+  const size = info.size;
+  if (info.isDirectory()) {
     let names: string[] = [];
     try {
       names = await io.readdir(path);
@@ -112,21 +125,52 @@ async function checkPath(path: string, io: ScbCheckIo): Promise<CliReport> {
       facts: null,
     };
   }
+  // A FIFO would block the read until a writer comes, and /dev/zero never ends: only regular files are read.
+  if (!info.isFile()) return notAFileReport(path, info);
   // A file far too large to be a bundle is judged by its size, without reading it into memory.
   const bySize = checkBundleSize(size, { name: baseName(path) });
   if (bySize) return { path, ...bySize };
   let bytes: Uint8Array;
   try {
-    bytes = await io.readFile(path);
+    // One byte past the limit is enough for the checker to say "too large" if the file grew since stat.
+    bytes = await io.readFile(path, BUNDLE_LIMITS.fileBytes + 1);
   } catch (e) {
+    if (errorCode(e) === 'ENOTREGULAR') return notAFileReport(path, info);
     return unreadableReport(path, e);
   }
   const verdict = await checkBundle(bytes, { name: baseName(path), ...(io.now ? { now: io.now() } : {}) });
   return { path, ok: verdict.ok, problems: verdict.problems, facts: verdict.facts };
 }
 
+function errorCode(error: unknown): string {
+  return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
+}
+
+function notAFileReport(path: string, info: PathInfo): CliReport {
+  const what = info.isFIFO?.()
+    ? 'a named pipe'
+    : info.isCharacterDevice?.() || info.isBlockDevice?.()
+      ? 'a device'
+      : info.isSocket?.()
+        ? 'a socket'
+        : 'not a regular file';
+  return {
+    path,
+    ok: false,
+    problems: [
+      {
+        code: 'not-a-file',
+        severity: 'error',
+        message: what === 'not a regular file' ? 'This is not a regular file.' : `This is ${what}, not a file.`,
+        hint: 'Give the path of the secure-connect-<database>.zip file itself; scb-check reads only regular files.',
+      },
+    ],
+    facts: null,
+  };
+}
+
 function unreadableReport(path: string, error: unknown): CliReport {
-  const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
+  const code = errorCode(error);
   const why =
     code === 'ENOENT' ? 'there is no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : 'it cannot be read';
   return {
