@@ -19,7 +19,9 @@ export default defineContentScript({
       if (isDatabasePage(url) || isTokensPage(url)) void askBackground(browser.runtime, 'inject-console-ui', {}).catch(() => undefined);
     };
     // The panels are needed when the user acts, not while the console loads: ask once the page is idle.
-    const whenIdle = () => (window.requestIdleCallback ?? ((run: () => void) => setTimeout(run, 200)))(() => route(location), { timeout: 2000 });
+    // Called on `window`: Firefox's content-script sandbox refuses a detached Window method ("called on an object
+    // that does not implement interface Window"), and the panels were never injected there.
+    const whenIdle = () => (window.requestIdleCallback ? window.requestIdleCallback(() => route(location), { timeout: 2000 }) : setTimeout(() => route(location), 200));
     if (document.readyState === 'complete') whenIdle();
     else window.addEventListener('load', whenIdle, { once: true });
     ctx.addEventListener(window, 'wxt:locationchange', ({ newUrl }) => route(newUrl));

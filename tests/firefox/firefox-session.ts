@@ -1,0 +1,199 @@
+/**
+ * Debian's firefox-esr driven over WebDriver BiDi (puppeteer-core, no browser download), with the PRODUCTION
+ * Firefox build installed as a temporary add-on and the Astra host names piped to the local replica through a
+ * CONNECT proxy (Firefox preferences; the manifest stays unchanged). Flags and prefs: shared/TOOLCHAIN.md.
+ */
+import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { API_HOST, ASTRA_HOST, STORAGE_HOST, type Replica } from '../replica/server';
+import { startConnectProxy, type ConnectProxy } from './connect-proxy';
+
+export const FIREFOX_BUILD = path.resolve('.output/firefox-mv2');
+/** Pinned through `extensions.webextensions.uuids`, so extension pages have a known address. */
+export const EXTENSION_UUID = '6f1d3c2a-1b2c-4d5e-8f90-a57a0c0de001';
+
+export function firefoxPath(): string {
+  const candidates = [process.env.FIREFOX_PATH, '/usr/bin/firefox-esr', '/usr/bin/firefox'].filter(Boolean) as string[];
+  const found = candidates.find((candidate) => existsSync(candidate));
+  if (!found) throw new Error('No Firefox found: install Debian\'s "firefox-esr" package or set FIREFOX_PATH.');
+  return found;
+}
+
+export function geckoId(): string {
+  const manifest = JSON.parse(readFileSync(path.join(FIREFOX_BUILD, 'manifest.json'), 'utf8'));
+  return manifest.browser_specific_settings.gecko.id;
+}
+
+export interface FirefoxSession {
+  browser: Browser;
+  /** Downloads land here under their real names. */
+  downloadDir: string;
+  popupUrl: string;
+  /** Uncaught errors Firefox reported from our extension's own scripts (background, content scripts, popup). */
+  extensionErrors: string[];
+  proxy: ConnectProxy;
+  openPage(url: string): Promise<Page>;
+  openPopup(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function startFirefox(replica: Replica, prefs: Record<string, unknown> = {}): Promise<FirefoxSession> {
+  if (!existsSync(path.join(FIREFOX_BUILD, 'manifest.json'))) throw new Error(`No Firefox build at ${FIREFOX_BUILD}: run "npm run build:firefox" first.`);
+  const proxy = await startConnectProxy({ hosts: [ASTRA_HOST, API_HOST, STORAGE_HOST], targetPort: replica.port });
+  const downloadDir = mkdtempSync(path.join(tmpdir(), 'astra-companion-firefox-downloads-'));
+  const id = geckoId();
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: firefoxPath(),
+    headless: true,
+    acceptInsecureCerts: true,
+    args: ['--remote-allow-system-access'],
+    extraPrefsFirefox: {
+      'extensions.webextensions.uuids': JSON.stringify({ [id]: EXTENSION_UUID }),
+      'network.proxy.type': 1,
+      'network.proxy.ssl': '127.0.0.1',
+      'network.proxy.ssl_port': proxy.port,
+      'network.proxy.allow_hijacking_localhost': true,
+      'network.proxy.no_proxies_on': '',
+      // Our scripts' uncaught errors are printed to stdout, where the session collects them.
+      'devtools.console.stdout.content': true,
+      'browser.download.folderList': 2,
+      'browser.download.dir': downloadDir,
+      'browser.download.useDownloadDir': true,
+      'browser.download.always_ask_before_handling_new_types': false,
+      'browser.download.start_downloads_in_tmp_dir': false,
+      'browser.download.alwaysOpenPanel': false,
+      // Optional permissions (clipboardRead) are granted without the doorhanger a test cannot click.
+      'extensions.webextOptionalPermissionPrompts': false,
+      ...prefs,
+    },
+  });
+  const extensionErrors: string[] = [];
+  const ours = `moz-extension://${EXTENSION_UUID}/`;
+  const collect = (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (line.includes(ours) && /error|exception/i.test(line)) extensionErrors.push(line.trim());
+    }
+  };
+  browser.process()?.stdout?.on('data', collect);
+  browser.process()?.stderr?.on('data', collect);
+  await browser.installExtension(FIREFOX_BUILD);
+  const popupUrl = `moz-extension://${EXTENSION_UUID}/popup.html`;
+
+  return {
+    browser,
+    downloadDir,
+    popupUrl,
+    extensionErrors,
+    proxy,
+    async openPage(url) {
+      const page = await browser.newPage();
+      await page.goto(url);
+      return page;
+    },
+    async openPopup() {
+      const page = await browser.newPage();
+      await page.setViewport({ width: 400, height: 600 });
+      // Firefox never reports the load of an extension page over BiDi: start it, then wait for the content.
+      await page.goto(popupUrl, { timeout: 1500 }).catch(() => undefined);
+      await page.waitForSelector('[role="tablist"]', { timeout: 15_000 });
+      return page;
+    },
+    async close() {
+      await browser.close().catch(() => undefined);
+      await proxy.close();
+    },
+  };
+}
+
+/** Polls `probe` until it returns a truthy value; the last value or error is in the failure message. */
+export async function waitUntil<T>(what: string, probe: () => Promise<T | false | null | undefined> | T | false | null | undefined, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      last = await probe();
+      if (last) return last as T;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+}
+
+/** Text of the first element matching `selector`, its open shadow root included (our in-page panels). */
+export function textOf(page: Page, selector: string): Promise<string | null> {
+  return page.evaluate((css) => {
+    const element = document.querySelector(css);
+    if (!element) return null;
+    return (element.shadowRoot?.textContent ?? '') + (element.textContent ?? '');
+  }, selector);
+}
+
+/** Waits for the element's text to match, and returns it. */
+export function waitForText(page: Page, selector: string, pattern: RegExp, timeoutMs = 15_000): Promise<string> {
+  return waitUntil(`${selector} to match ${pattern}`, async () => {
+    const text = await textOf(page, selector);
+    return text !== null && pattern.test(text) ? text : false;
+  }, timeoutMs);
+}
+
+// Page-side source as text: tsx would wrap a function's inner names in a helper the page does not have.
+const FIND_CONTROL = `function (css, wanted) {
+  const matches = (label) => (wanted.text !== undefined ? label === wanted.text : new RegExp(wanted.regex, wanted.flags).test(label));
+  const roots = [...document.querySelectorAll(css)];
+  while (roots.length) {
+    const root = roots.shift();
+    for (const candidate of root.querySelectorAll('button, a, [role="tab"], [role="menuitem"], summary, label')) {
+      const label = (candidate.getAttribute('aria-label') ?? candidate.textContent ?? '').trim().replace(/\\s+/g, ' ');
+      if (matches(label)) return candidate;
+    }
+    for (const child of root.querySelectorAll('*')) if (child.shadowRoot) roots.push(child.shadowRoot);
+    if (root.shadowRoot) roots.push(root.shadowRoot);
+  }
+  return null;
+}`;
+
+/**
+ * The button (or link, tab, option) whose visible text or aria-label is `name`, under `scope` (a CSS selector),
+ * through open shadow roots. Clicking the handle is a real, trusted click.
+ */
+export async function control(page: Page, name: string | RegExp, scope = 'body', timeoutMs = 15_000): Promise<ElementHandle<Element>> {
+  const source = typeof name === 'string' ? { text: name } : { regex: name.source, flags: name.flags };
+  const handle = await waitUntil(`a control named ${String(name)} in ${scope}`, async () => {
+    const found = await page.evaluateHandle(`(${FIND_CONTROL})(${JSON.stringify(scope)}, ${JSON.stringify(source)})`);
+    const element = found.asElement();
+    if (!element) {
+      await found.dispose();
+      return false;
+    }
+    return element as ElementHandle<Element>;
+  }, timeoutMs);
+  return handle;
+}
+
+/** Clicks the named control (see `control`). */
+export async function click(page: Page, name: string | RegExp, scope = 'body'): Promise<void> {
+  const handle = await control(page, name, scope);
+  await handle.click();
+  await handle.dispose();
+}
+
+/** The system clipboard's text, read the way a user would: a real Ctrl+V into a field of a fresh page. */
+export async function pasteClipboard(session: FirefoxSession): Promise<string> {
+  const page = await session.browser.newPage();
+  try {
+    await page.goto('about:blank');
+    await page.setContent('<textarea id="paste" rows="4" cols="80"></textarea>');
+    await page.focus('#paste');
+    await page.keyboard.down('Control');
+    await page.keyboard.press('v');
+    await page.keyboard.up('Control');
+    return await waitUntil('the pasted clipboard text', () => page.$eval('#paste', (field) => (field as HTMLTextAreaElement).value), 5_000);
+  } finally {
+    await page.close();
+  }
+}
