@@ -2,7 +2,7 @@
  * `scb-check [--json] PATH...`: checks secure connect bundles on disk with the same checker the extension uses.
  * The file system and output are passed in, so the whole tool is testable without Node; bin/scb-check.mjs wires Node.
  */
-import { BUNDLE_LIMITS, checkBundle, checkBundleSize, type BundleFacts, type BundleProblem } from '../utils/bundle-check';
+import { BUNDLE_LIMITS, checkBundle, checkBundleSize, type BundleFacts, type BundleProblem } from '../utils/bundle/check-bundle';
 
 /** What `stat` tells; the optional kinds word the refusal of a path that is not a regular file. */
 export interface PathInfo {

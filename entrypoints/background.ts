@@ -1,22 +1,22 @@
-import { createRequestHandler } from '@/utils/handle-requests';
-import { keepTokens } from '@/utils/keep-token';
-import { getKv, openStore, roleNameOf, setKv, type CompanionDb } from '@/utils/store';
-import { toDataUrl } from '@/utils/data-url';
-import { createVault, type Vault } from '@/utils/vault';
-import { clearIfStillHolds } from '@/utils/clipboard-guard';
-import { CLIPBOARD_ALARM, onClipboardAlarm, scheduleClipboardClear, type ClipboardScheduleDeps } from '@/utils/schedule-clipboard-clear';
+import { createRequestHandler } from '@/utils/background/handle-requests';
+import { keepTokens } from '@/utils/background/keep-token';
+import { getKv, openStore, roleNameOf, setKv, type CompanionDb } from '@/utils/store/store';
+import { toDataUrl } from '@/utils/shared/bytes';
+import { createVault, type Vault } from '@/utils/vault/vault';
+import { clearIfStillHolds } from '@/utils/platform/clipboard-guard';
+import { CLIPBOARD_ALARM, onClipboardAlarm, scheduleClipboardClear, type ClipboardScheduleDeps } from '@/utils/background/schedule-clipboard-clear';
 
 interface ChromeOffscreen {
   hasDocument?(): Promise<boolean>;
   createDocument(options: { url: string; reasons: string[]; justification: string }): Promise<void>;
   closeDocument(): Promise<void>;
 }
-import { checkBundle } from '@/utils/bundle-check';
-import { parseBundleLink, TRUSTED_STORAGE_HOSTS } from '@/utils/bundle-link';
-import { browserKindOf } from '@/utils/judge-download';
-import { fetchBundle } from '@/utils/keep-bundle';
-import { databaseIdOf } from '@/utils/pages';
-import { listWarnings } from '@/utils/store';
+import { checkBundle } from '@/utils/bundle/check-bundle';
+import { parseBundleLink, TRUSTED_STORAGE_HOSTS } from '@/utils/bundle/bundle-link';
+import { browserKindOf } from '@/utils/downloads/judge-download';
+import { fetchBundle } from '@/utils/background/keep-bundle';
+import { databaseIdOf } from '@/utils/astra/routes';
+import { listWarnings } from '@/utils/store/store';
 import {
   badgeFor,
   createDownloadWatcher,
@@ -24,7 +24,7 @@ import {
   downloadWarningMessage,
   notificationOptionsFor,
   type DownloadItemLike,
-} from '@/utils/watch-downloads';
+} from '@/utils/background/watch-downloads';
 
 export default defineBackground(() => {
   // Nothing lives only in worker globals: these are caches of what IndexedDB and storage.session hold.

@@ -1,7 +1,7 @@
 import { watchBundleDialogs } from '@/components/console/bundle-dialog-panel';
 import { runFeatures, type ConsoleFeature } from '@/components/console/features';
-import { askBackground, type CapturedInTabMessage } from '@/utils/messages';
-import { isDatabasePage, isTokensPage } from '@/utils/pages';
+import { askBackground, type CapturedInTabMessage } from '@/utils/protocol/messages';
+import { isDatabasePage, isTokensPage } from '@/utils/astra/routes';
 import { watchTokenDisplays } from '@/components/console/token-capture';
 import { watchDownloadWarnings } from '@/components/console/download-warning-panel';
 

@@ -1,6 +1,6 @@
 import { relayNetworkCaptures } from '@/components/console/relay-network-captures';
-import { askBackground } from '@/utils/messages';
-import { isDatabasePage, isTokensPage } from '@/utils/pages';
+import { askBackground } from '@/utils/protocol/messages';
+import { isDatabasePage, isTokensPage } from '@/utils/astra/routes';
 
 // Runs on every console page, so it only relays: the in-page panels are injected by the background
 // (entrypoints/console-ui.content.ts) when the route is a database or tokens page, or a capture was made.

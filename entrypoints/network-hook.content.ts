@@ -1,4 +1,4 @@
-import { installNetworkHook } from '@/utils/network-hook';
+import { installNetworkHook } from '@/utils/page/network-hook';
 
 // MAIN world at document_start: runs before the console's own scripts, so every API call is seen.
 export default defineContentScript({

@@ -1,5 +1,5 @@
 import { explainStorageError } from '@/components/console/storage-error-explainer';
-import { readStorageErrorContext } from '@/utils/storage-error-page';
+import { readStorageErrorContext } from '@/utils/downloads/storage-error-page';
 
 // On the bundle bucket: when the browser shows storage's error page instead of the bundle, explain it.
 export default defineContentScript({

@@ -6,9 +6,9 @@
  *
  * Try it: https://astra.datastax.com/org/{orgId}/database/{dbId}/connect > Get Bundle.
  */
-import { findBundleLinks, mightContainBundleLinks } from '@/utils/find-bundle-links';
-import { formatBytes, formatCountdown, formatDate } from '@/utils/format';
-import type { BundleSummary, CapturedLink } from '@/utils/messages';
+import { findBundleLinks, mightContainBundleLinks } from '@/utils/bundle/find-bundle-links';
+import { formatBytes, formatCountdown, formatDate } from '@/utils/shared/format';
+import type { BundleSummary, CapturedLink } from '@/utils/protocol/messages';
 import { createPanelHost, el, type PanelHost } from './panel-host';
 import { observeAfterPaint } from './observe-after-paint';
 

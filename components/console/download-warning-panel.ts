@@ -5,11 +5,11 @@
  *
  * Try it: https://astra.datastax.com/org/{orgId}/database/{dbId}/connect > Get Bundle, wait 5 minutes, Download.
  */
-import type { FixAction } from '@/utils/judge-download';
-import { isRecord } from '@/utils/messages';
-import { databaseIdOf } from '@/utils/pages';
-import type { WarningRecord } from '@/utils/store';
-import type { DownloadWarningMessage } from '@/utils/watch-downloads';
+import type { FixAction } from '@/utils/downloads/judge-download';
+import { isRecord } from '@/utils/protocol/messages';
+import { databaseIdOf } from '@/utils/astra/routes';
+import type { WarningRecord } from '@/utils/store/store';
+import type { DownloadWarningMessage } from '@/utils/background/watch-downloads';
 import { createPanelHost, el, type PanelHost } from './panel-host';
 
 export interface DownloadWarningEnv {

@@ -4,7 +4,7 @@
  * tokens and checks every link's host and signature before it fetches anything. (This script runs on
  * every console page, so the heavy parsing lives in the background, not here.)
  */
-import { PAGE_RESPONSE_EVENT, readPageResponse, type PageResponse } from '@/utils/messages';
+import { PAGE_RESPONSE_EVENT, readPageResponse, type PageResponse } from '@/utils/protocol/messages';
 
 export function relayNetworkCaptures(win: Window, relay: (response: PageResponse) => void, signal: AbortSignal): void {
   win.addEventListener(

@@ -6,8 +6,8 @@
  *
  * Try it: https://astra.datastax.com/org/{orgId}/settings/tokens > Generate Token.
  */
-import { findTokens, mightContainTokens } from '@/utils/find-tokens';
-import type { CapturedInTabMessage, CapturedToken } from '@/utils/messages';
+import { findTokens, mightContainTokens } from '@/utils/token/find-tokens';
+import type { CapturedInTabMessage, CapturedToken } from '@/utils/protocol/messages';
 import { createPanelHost, el, type PanelHost } from './panel-host';
 import { observeAfterPaint } from './observe-after-paint';
 

@@ -1,7 +1,7 @@
 import type { ComponentType } from 'preact';
 import { useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
-import { askBackground } from '@/utils/messages';
-import { clearBundles, deleteBundle, type BundleRecord, type CompanionDb } from '@/utils/store';
+import { askBackground } from '@/utils/protocol/messages';
+import { clearBundles, deleteBundle, type BundleRecord, type CompanionDb } from '@/utils/store/store';
 import { BundleList } from './BundleList';
 import type { ClipboardLike } from './CopyButton';
 import type { ClipboardGuardPermission, TabProps } from './tab-props';

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
-import { askBackground } from '@/utils/messages';
-import { base64ToBytes, bytesToBase64 } from '@/utils/data-url';
-import { ok } from '@/utils/result';
-import type { TokenExportChoice } from '@/utils/export-store';
+import { askBackground } from '@/utils/protocol/messages';
+import { base64ToBytes, bytesToBase64 } from '@/utils/shared/bytes';
+import { ok } from '@/utils/shared/result';
+import type { TokenExportChoice } from '@/utils/backup/export-store';
 import { ExportPanel } from './ExportPanel';
 import type { TabProps } from './tab-props';
 

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
-import type { BundleRecord } from '@/utils/store';
-import { bundleCommands } from '@/utils/shell';
-import { formatBytes, formatCountdown, formatDate, formatRelative } from '@/utils/format';
+import type { BundleRecord } from '@/utils/store/store';
+import { bundleCommands } from '@/utils/bundle/download-commands';
+import { formatBytes, formatCountdown, formatDate, formatRelative } from '@/utils/shared/format';
 import { CopyButton, type ClipboardLike } from './CopyButton';
 
 export interface BundleActions {

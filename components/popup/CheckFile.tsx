@@ -1,7 +1,7 @@
 import { useRef, useState } from 'preact/hooks';
-import type { BundleVerdict, CheckBundleOptions } from '@/utils/bundle-check';
-import { formatBytes, formatDate } from '@/utils/format';
-import { recognizeUnpackedBundle, type DownloadFinding } from '@/utils/judge-download';
+import type { BundleVerdict, CheckBundleOptions } from '@/utils/bundle/check-bundle';
+import { formatBytes, formatDate } from '@/utils/shared/format';
+import { recognizeUnpackedBundle, type DownloadFinding } from '@/utils/downloads/judge-download';
 
 /** How many entries of a dropped folder are looked at: an unpacked bundle has eight. */
 const MAX_FOLDER_ENTRIES = 500;
@@ -16,7 +16,7 @@ type Checker = (bytes: Uint8Array, options: CheckBundleOptions) => Promise<Bundl
 
 /** The checker (zip and X.509 code) loads only when a file is checked, so the popup opens as fast as before. */
 async function loadChecker(): Promise<{ check: Checker; maxBytes: number }> {
-  const { checkBundle, BUNDLE_LIMITS } = await import('@/utils/bundle-check');
+  const { checkBundle, BUNDLE_LIMITS } = await import('@/utils/bundle/check-bundle');
   return { check: checkBundle, maxBytes: BUNDLE_LIMITS.fileBytes };
 }
 

@@ -1,7 +1,7 @@
 import { useRef, useState } from 'preact/hooks';
-import type { TokenExportChoice } from '@/utils/export-store';
-import type { ImportReport } from '@/utils/import-store';
-import type { Problem, Result } from '@/utils/result';
+import type { TokenExportChoice } from '@/utils/backup/export-store';
+import type { ImportReport } from '@/utils/backup/import-store';
+import type { Problem, Result } from '@/utils/shared/result';
 
 /** Matches the vault's minimum for export passphrases. */
 const MIN_PASSPHRASE = 8;

@@ -1,7 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import type { TokenRecord } from '@/utils/store';
-import type { Problem, Result } from '@/utils/result';
-import { formatCountdown, formatRelative } from '@/utils/format';
+import type { TokenRecord } from '@/utils/store/store';
+import type { Problem, Result } from '@/utils/shared/result';
+import { formatCountdown, formatRelative } from '@/utils/shared/format';
 import { LockIcon } from './VaultPanel';
 import './tokens.css';
 

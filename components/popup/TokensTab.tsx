@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { askBackground } from '@/utils/messages';
-import { deleteToken, updateToken, type TokenRecord } from '@/utils/store';
-import type { VaultStatus } from '@/utils/vault';
+import { askBackground } from '@/utils/protocol/messages';
+import { deleteToken, updateToken, type TokenRecord } from '@/utils/store/store';
+import type { VaultStatus } from '@/utils/vault/vault';
 import { TokenList } from './TokenList';
 import { VaultPanel } from './VaultPanel';
 import { copyThenClear } from './clipboard-clear';
-import { sha256Hex } from '@/utils/token';
+import { sha256Hex } from '@/utils/token/token';
 import type { TabProps } from './tab-props';
 
 /** The Tokens tab: the vault's lock state and the token list. Loaded when first opened. */

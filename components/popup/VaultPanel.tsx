@@ -1,6 +1,6 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { AUTO_LOCK_CHOICES, MIN_PASSPHRASE_LENGTH, type AutoLock, type VaultStatus } from '@/utils/vault';
-import type { Problem, Result } from '@/utils/result';
+import { AUTO_LOCK_CHOICES, MIN_PASSPHRASE_LENGTH, type AutoLock, type VaultStatus } from '@/utils/vault/vault';
+import type { Problem, Result } from '@/utils/shared/result';
 import './tokens.css';
 
 export interface VaultPanelActions {

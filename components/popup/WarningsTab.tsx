@@ -1,6 +1,6 @@
-import { askBackground } from '@/utils/messages';
-import { browserKindOf, browserSettingUrl } from '@/utils/judge-download';
-import { connectUrlFor } from '@/utils/watch-downloads';
+import { askBackground } from '@/utils/protocol/messages';
+import { browserKindOf, browserSettingUrl } from '@/utils/downloads/judge-download';
+import { connectUrlFor } from '@/utils/background/watch-downloads';
 import { CheckFile } from './CheckFile';
 import { WarningList } from './WarningList';
 import type { TabProps } from './tab-props';

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { listBundles, listTokens, listWarnings, type BundleRecord, type CompanionDb, type TokenRecord, type WarningRecord } from '@/utils/store';
+import { listBundles, listTokens, listWarnings, type BundleRecord, type CompanionDb, type TokenRecord, type WarningRecord } from '@/utils/store/store';
 
 export interface RuntimeLike {
   sendMessage(message: unknown): Promise<unknown>;

@@ -1,4 +1,4 @@
-import { clearIfStillHolds } from '@/utils/clipboard-guard';
+import { clearIfStillHolds } from '@/utils/platform/clipboard-guard';
 
 // Chrome's offscreen document (reason CLIPBOARD): the only place an MV3 extension can touch the clipboard
 // once the popup has closed. It answers one question: clear it, if it still holds this hash.

@@ -6,7 +6,7 @@
 import { pathToFileURL } from 'node:url';
 import { deflateRawSync } from 'node:zlib';
 import JSZip from 'jszip';
-import { checkBundle } from '../../utils/bundle-check';
+import { checkBundle } from '../../utils/bundle/check-bundle';
 import { makeBundleParts, zipBundle } from '../replica/make-bundle';
 import { rawZip } from '../unit/fixtures/raw-zip';
 import { S3_EXPIRED } from '../unit/fixtures/storage-errors';

@@ -8,8 +8,8 @@ import 'fake-indexeddb/auto';
 import 'reflect-metadata';
 import { pathToFileURL } from 'node:url';
 import JSZip from 'jszip';
-import { exportStore } from '../../utils/export-store';
-import { importStore } from '../../utils/import-store';
+import { exportStore } from '../../utils/backup/export-store';
+import { importStore } from '../../utils/backup/import-store';
 import { T0, filledStore, freshStore } from '../unit/fixtures/filled-store';
 import { formatTable, median, type BenchRow } from './bench-row';
 

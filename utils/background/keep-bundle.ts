@@ -1,0 +1,247 @@
+/**
+ * From a captured link to a kept, verified bundle: validate the link, fetch it while it is alive,
+ * run the bundle checker, and store the record (and the bytes when they are good).
+ * A dead link or a rejected body is recorded with its verdict, never silently dropped.
+ */
+import { parseBundleLink, type BundleLink } from '../bundle/bundle-link';
+import { BUNDLE_LIMITS, checkBundle, type BundleVerdict } from '../bundle/check-bundle';
+import type { BundleSummary, CapturedLink, CaptureSource } from '../protocol/messages';
+import { bundleIdOf, findBundleByLink, updateBundle, type BundleRecord, type CompanionDb } from '../store/store';
+
+/** Read one byte past the checker's limit, so a body too large to be a bundle is called that, not downloaded whole. */
+export const MAX_BUNDLE_DOWNLOAD = BUNDLE_LIMITS.fileBytes + 1;
+const FETCH_TIMEOUT_MS = 30_000;
+
+export interface KeepBundleDeps {
+  db: CompanionDb;
+  fetch: typeof fetch;
+  now: () => number;
+  trustedHosts?: readonly string[];
+  /** Called after each stored change, so open views can show "checking" and then the verdict. */
+  onChange?: () => void;
+  /** Called with the accepted links (as stored: normalized) before any is fetched. */
+  onAccepted?: (urls: string[]) => void;
+}
+
+/** Merges the link's own facts with the context found next to it (the link wins: it is signed). */
+export function describeLink(link: BundleLink, captured: CapturedLink) {
+  const context = captured.context;
+  const region = link.region ?? cleanText(context.region);
+  const datacenterId = link.datacenterId ?? cleanText(context.datacenterId);
+  return {
+    dbId: link.dbId ?? cleanText(context.dbId),
+    dbName: link.dbName || cleanText(context.dbName) || 'database',
+    region,
+    datacenterId,
+    kind: link.kind,
+  };
+}
+
+function cleanText(value: string | undefined): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim();
+  return /^[\w .:-]{1,100}$/.test(trimmed) ? trimmed : undefined;
+}
+
+/** Reads a response body up to `limit` bytes; longer bodies are cut (the checker then calls them too large). */
+async function readBody(response: Response, limit: number): Promise<Uint8Array> {
+  const reader = response.body?.getReader();
+  if (!reader) return new Uint8Array(await response.arrayBuffer());
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    total += value.byteLength;
+    if (total > limit) {
+      void reader.cancel();
+      break;
+    }
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+export type FetchOutcome =
+  | { kind: 'body'; status: number; bytes: Uint8Array; contentType: string }
+  | { kind: 'network-error'; message: string };
+
+export async function fetchBundle(fetchFn: typeof fetch, url: string): Promise<FetchOutcome> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), FETCH_TIMEOUT_MS);
+  try {
+    // No cookies, no cache: the pre-signed link is the whole authorization.
+    const response = await fetchFn(url, { method: 'GET', credentials: 'omit', cache: 'no-store', signal: controller.signal });
+    const bytes = await readBody(response, MAX_BUNDLE_DOWNLOAD);
+    return { kind: 'body', status: response.status, bytes, contentType: response.headers.get('content-type') ?? '' };
+  } catch (error) {
+    return { kind: 'network-error', message: error instanceof Error ? error.name : 'error' };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** "Link expired" only when storage says so AND the link's own signing time agrees; else it is another problem. */
+function statusOf(verdict: BundleVerdict, link: BundleLink, now: number): BundleRecord['status'] {
+  if (verdict.ok) return 'verified';
+  const saysExpired = verdict.problems.some((p) => p.code === 'storage-error' && /expired/i.test(p.message));
+  const isExpired = link.expiresAt === undefined || link.expiresAt <= now + 60_000;
+  return saysExpired && isExpired ? 'link-expired' : 'problem';
+}
+
+function certNotAfterOf(verdict: BundleVerdict): string | undefined {
+  return verdict.facts.certificates.cert?.notAfter;
+}
+
+export interface KeepResult {
+  accepted: number;
+  dropped: number;
+  records: BundleRecord[];
+}
+
+/** Links already being fetched by this worker; a second capture of the same link waits for the first. */
+const inFlight = new Map<string, Promise<BundleRecord>>();
+
+export async function keepBundles(
+  deps: KeepBundleDeps,
+  links: CapturedLink[],
+  page: string,
+  source: CaptureSource,
+): Promise<KeepResult> {
+  const result: KeepResult = { accepted: 0, dropped: 0, records: [] };
+  const accepted: Array<{ link: BundleLink; captured: CapturedLink }> = [];
+  for (const captured of links.slice(0, 50)) {
+    const parsed = parseBundleLink(captured.url, deps.trustedHosts ? { trustedHosts: deps.trustedHosts } : undefined);
+    if (!parsed.ok) {
+      result.dropped++;
+      continue;
+    }
+    result.accepted++;
+    accepted.push({ link: parsed.value, captured });
+  }
+  if (accepted.length) deps.onAccepted?.(accepted.map((a) => a.link.url));
+  const start = ({ link, captured }: (typeof accepted)[number]) => {
+    const running = inFlight.get(link.url);
+    if (running) return running;
+    const job = keepOne(deps, link, captured, page, source).finally(() => inFlight.delete(link.url));
+    inFlight.set(link.url, job);
+    return job;
+  };
+  // The bundles people download (external) at once, side by side; the VPC and migration-proxy kinds after,
+  // one at a time: the links live 300 s, and the console page should not feel the work.
+  const jobs = accepted.filter((a) => a.link.kind === 'external').map(start);
+  const external = await Promise.all(jobs);
+  const others: BundleRecord[] = [];
+  for (const item of accepted.filter((a) => a.link.kind !== 'external')) others.push(await start(item));
+  result.records = [...external, ...others];
+  return result;
+}
+
+async function keepOne(
+  deps: KeepBundleDeps,
+  link: BundleLink,
+  captured: CapturedLink,
+  page: string,
+  source: CaptureSource,
+): Promise<BundleRecord> {
+  const known = await findBundleByLink(deps.db, link.url);
+  if (known && known.status !== 'checking') return known;
+
+  const described = describeLink(link, captured);
+  const id = bundleIdOf(described);
+  const capturedAt = deps.now();
+  const base = (current: BundleRecord | undefined): BundleRecord => ({
+    ...(current ?? { problems: [], hasCopy: false }),
+    id,
+    ...described,
+    fileName: link.fileName,
+    link: link.url,
+    signedAt: link.signedAt,
+    expiresAt: link.expiresAt,
+    capturedAt,
+    updatedAt: capturedAt,
+    page: page.slice(0, 2048),
+    source,
+    status: 'checking',
+  });
+  await updateBundle(deps.db, id, base);
+  deps.onChange?.();
+
+  const outcome = await fetchBundle(deps.fetch, link.url);
+  try {
+    return await storeOutcome(deps, id, base, link, outcome);
+  } finally {
+    deps.onChange?.();
+  }
+}
+
+async function storeOutcome(
+  deps: KeepBundleDeps,
+  id: string,
+  base: (current: BundleRecord | undefined) => BundleRecord,
+  link: BundleLink,
+  outcome: FetchOutcome,
+): Promise<BundleRecord> {
+  if (outcome.kind === 'network-error') {
+    return updateBundle(deps.db, id, (current) => ({
+      ...base(current),
+      updatedAt: deps.now(),
+      status: 'problem',
+      problems: [
+        {
+          code: 'fetch-failed',
+          severity: 'error',
+          message: `Astra Companion could not download the bundle (${outcome.message}).`,
+          hint: 'Check your connection, then click Get Bundle again in the Astra console.',
+        },
+      ],
+    }));
+  }
+
+  const verdict = await checkBundle(outcome.bytes, { name: link.fileName, url: link.url, now: new Date(deps.now()) });
+  const facts = verdict.facts;
+  const good = verdict.ok;
+  return updateBundle(
+    deps.db,
+    id,
+    (current) => ({
+      ...base(current),
+      updatedAt: deps.now(),
+      status: statusOf(verdict, link, deps.now()),
+      problems: verdict.problems,
+      // Keep the facts of the last good copy when a newer link turned out bad.
+      facts: good || !current?.hasCopy ? verdict.facts : current.facts,
+      size: good || !current?.hasCopy ? outcome.bytes.byteLength : current.size,
+      sha256: good || !current?.hasCopy ? facts.sha256 : current.sha256,
+      entryCount: good ? facts.entries.length : current?.entryCount,
+      certNotAfter: good ? certNotAfterOf(verdict) : current?.certNotAfter,
+      hasCopy: good || Boolean(current?.hasCopy),
+      copySha256: good ? facts.sha256 : current?.copySha256,
+    }),
+    good ? { id, bytes: outcome.bytes, sha256: facts.sha256 ?? '', savedAt: deps.now() } : undefined,
+  );
+}
+
+export function summarize(record: BundleRecord): BundleSummary {
+  const firstError = record.problems.find((p) => p.severity === 'error') ?? record.problems[0];
+  return {
+    id: record.id,
+    url: record.link,
+    fileName: record.fileName,
+    dbName: record.dbName,
+    region: record.region,
+    status: record.status,
+    expiresAt: record.expiresAt,
+    size: record.size,
+    entryCount: record.entryCount,
+    certNotAfter: record.certNotAfter,
+    problem: firstError ? { code: firstError.code, message: firstError.message, hint: firstError.hint } : undefined,
+    hasCopy: record.hasCopy,
+  };
+}

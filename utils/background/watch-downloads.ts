@@ -1,0 +1,588 @@
+/**
+ * The download guard: watches the browser's downloads of bundles (from a captured link, from the storage host,
+ * or named secure-connect-*.zip), judges each once when it ends, stores a warning per finding and marks good
+ * downloads on the bundle record. All state lives in IndexedDB, never in worker globals: the MV3 service worker
+ * may be stopped between a download's start and end, and `sweep()` at startup judges what finished meanwhile.
+ * Browser APIs are passed in (deps), so this runs under Vitest with a fake download manager.
+ */
+import { baseName, browserSettingSteps, browserSettingUrl, isGoodDownload, judgeDownload, type BrowserKind, type BundleVerdictLike, type DownloadFacts, type DownloadFinding, type FixAction } from '../downloads/judge-download';
+import { connectPageUrl, CONSOLE_HOST, orgIdOf } from '../astra/routes';
+import { fail, ok, type Result } from '../shared/result';
+import type { StorageErrorContext } from '../downloads/storage-error-page';
+import {
+  deleteDownloadWatch,
+  findBundleByLink,
+  getBundle,
+  getBundleFile,
+  getDownloadWatch,
+  listBundles,
+  listDownloadWatches,
+  listWarnings,
+  putWarning,
+  updateBundle,
+  updateDownloadWatch,
+  type BundleRecord,
+  type CompanionDb,
+  type DownloadWatch,
+  type WarningRecord,
+} from '../store/store';
+
+/** A `downloads.DownloadItem` as far as the guard reads it. */
+export interface DownloadItemLike extends DownloadFacts {
+  id: number;
+  /** Chromium: the extension that started the download (ours when it saves a kept copy). */
+  byExtensionId?: string;
+}
+
+type Delta<T> = { current?: T; previous?: T };
+
+/** A `downloads.onChanged` argument: only what changed. */
+export interface DownloadDelta {
+  id: number;
+  url?: Delta<string>;
+  finalUrl?: Delta<string>;
+  filename?: Delta<string>;
+  mime?: Delta<string>;
+  state?: Delta<string>;
+  error?: Delta<string>;
+  exists?: Delta<boolean>;
+  fileSize?: Delta<number>;
+  totalBytes?: Delta<number>;
+  endTime?: Delta<string>;
+}
+
+/** What the store keeps per watched download (DownloadWatch plus the guard's own bookkeeping). */
+export interface WatchRecord extends DownloadWatch {
+  finalUrl?: string;
+  /** Astra Companion itself saved the kept copy: judge the file, not a link. */
+  ownSave?: boolean;
+  /** Set while one judgement runs, so a second event or a sweep does not judge it again. */
+  judgingAt?: number;
+  judgedAt?: number;
+}
+
+export interface FindingContext {
+  finding: DownloadFinding;
+  download: DownloadItemLike;
+  bundle?: BundleRecord;
+  /** The database's Connect page, for "Get a fresh link". */
+  connectUrl: string;
+}
+
+export interface GoodDownloadContext {
+  finding: DownloadFinding;
+  download: DownloadItemLike;
+  bundle?: BundleRecord;
+}
+
+export interface DownloadWatcherDeps {
+  db: CompanionDb | (() => Promise<CompanionDb>);
+  now(): number;
+  /** `downloads.search`. Chromium re-checks `exists` (asynchronously) on a search by time, not on one by id. */
+  search(query: { id: number } | { startedAfter: string }): Promise<DownloadItemLike[]>;
+  /** Re-fetches a live link and checks the bytes; null when the fetch itself failed. */
+  recheck?(url: string): Promise<BundleVerdictLike | null>;
+  /** The link's own signing times (parseBundleLink), for links no record holds. */
+  readLink?(url: string): { signedAt?: number; expiresAt?: number } | null;
+  /** Called once per stored warning, after it is stored. */
+  onFinding(warning: WarningRecord, context: FindingContext): void | Promise<void>;
+  /** Called once per good download, after the bundle record is marked. */
+  onGood(bundleId: string | undefined, context: GoodDownloadContext): void | Promise<void>;
+  trustedHosts: readonly string[];
+  /** Our extension id: Chromium names it on downloads we started. */
+  extensionId?: string;
+  browser?: BrowserKind;
+  /** Waits before looking again whether the file still exists; tests pass one that does not wait. */
+  wait?(ms: number): Promise<void>;
+  settleMs?: number;
+}
+
+/** A bundle's name as browsers save it, `(1)` copies included. */
+const BUNDLE_FILE = /(^|[\\/])secure-connect-[^\\/]*\.zip$/i;
+const COPY_SUFFIX = /\s?\(\d+\)(?=\.zip$)/i;
+/** A judgement that started this long ago without ending died with its worker; it may be claimed again. */
+const CLAIM_MS = 60_000;
+/** Judged watches are forgotten after a week. */
+const KEEP_JUDGED_MS = 7 * 24 * 3600 * 1000;
+const SETTLE_MS = 1500;
+
+export function isBundleFileName(path: string | undefined): boolean {
+  return typeof path === 'string' && BUNDLE_FILE.test(path);
+}
+
+function hostOf(url: string | undefined): string {
+  try {
+    return url ? new URL(url).hostname.toLowerCase() : '';
+  } catch {
+    return '';
+  }
+}
+
+function isTerminal(state: string | undefined): state is 'complete' | 'interrupted' {
+  return state === 'complete' || state === 'interrupted';
+}
+
+/** The Connect page of the bundle's database, or the console's start page when the database is unknown. */
+export function connectUrlFor(bundle: Pick<BundleRecord, 'dbId' | 'page'> | undefined): string {
+  return bundle?.dbId ? connectPageUrl(orgIdOf(bundle.page), bundle.dbId) : `https://${CONSOLE_HOST}/`;
+}
+
+export function warningIdFor(downloadId: number, code: string): string {
+  return `download-${downloadId}-${code}`;
+}
+
+export function createDownloadWatcher(deps: DownloadWatcherDeps) {
+  const db = typeof deps.db === 'function' ? deps.db : ((value) => () => Promise.resolve(value))(deps.db);
+  const wait = deps.wait ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const trusted = (url: string | undefined) => deps.trustedHosts.includes(hostOf(url));
+  // Our own saves are the kept copies, made from bytes (data:/blob:); a storage link downloaded by anyone is judged.
+  const ours = (item: Pick<DownloadItemLike, 'byExtensionId' | 'url'>) =>
+    deps.extensionId !== undefined && item.byExtensionId === deps.extensionId && /^(?:data|blob):/.test(item.url ?? '');
+
+  async function linkedBundle(store: CompanionDb, item: Pick<DownloadItemLike, 'url' | 'finalUrl'>): Promise<BundleRecord | undefined> {
+    for (const url of [item.url, item.finalUrl]) {
+      if (!url || url.startsWith('data:') || url.startsWith('blob:')) continue;
+      const record = await findBundleByLink(store, url);
+      if (record) return record;
+    }
+    return undefined;
+  }
+
+  /** Starts watching when the download is a bundle's; idempotent (merges with what is stored). */
+  async function watch(item: DownloadItemLike, extra: Partial<WatchRecord> = {}): Promise<WatchRecord | undefined> {
+    const store = await db();
+    const bundle = await linkedBundle(store, item);
+    const wanted = bundle !== undefined || trusted(item.url) || trusted(item.finalUrl) || isBundleFileName(item.filename) || extra.ownSave === true || ours(item);
+    if (!wanted) return undefined;
+    const { watch: stored } = await updateDownloadWatch(store, item.id, (current) => {
+      const previous = current as WatchRecord | undefined;
+      const next: WatchRecord = {
+        ...previous,
+        downloadId: item.id,
+        url: previous?.url || item.url,
+        startedAt: previous?.startedAt ?? (typeof item.startTime === 'string' ? Date.parse(item.startTime) || deps.now() : item.startTime ?? deps.now()),
+        state: isTerminal(item.state) ? item.state : previous?.state ?? 'in_progress',
+        ...extra,
+      };
+      const bundleId = extra.bundleId ?? previous?.bundleId ?? bundle?.id;
+      if (bundleId) next.bundleId = bundleId;
+      if (item.filename) next.filename = item.filename;
+      if (item.finalUrl) next.finalUrl = item.finalUrl;
+      if (ours(item)) next.ownSave = true;
+      return next;
+    });
+    return stored as WatchRecord | undefined;
+  }
+
+  async function findBundle(store: CompanionDb, record: WatchRecord, item: DownloadItemLike): Promise<BundleRecord | undefined> {
+    if (record.bundleId) {
+      const known = await getBundle(store, record.bundleId);
+      if (known) return known;
+    }
+    const linked = await linkedBundle(store, item);
+    if (linked) return linked;
+    if (trusted(item.url)) {
+      const sameFile = await findBundleForStorageUrl(store, item.url);
+      if (sameFile) return sameFile;
+    }
+    // By name only for bytes made in the browser (our own save, the console's blob): a file of the same name from
+    // elsewhere may well be another organization's database of the same name.
+    const local = record.ownSave || ours(item) || /^(?:data|blob):/.test(item.url);
+    const name = baseName(item.filename).replace(COPY_SUFFIX, '');
+    if (!local || !name) return undefined;
+    return (await listBundles(store)).find((bundle) => bundle.fileName === name);
+  }
+
+  function linkFacts(record: WatchRecord, item: DownloadItemLike, bundle: BundleRecord | undefined) {
+    if (record.ownSave) return undefined;
+    if (bundle && (bundle.link === item.url || bundle.link === item.finalUrl)) return { signedAt: bundle.signedAt, expiresAt: bundle.expiresAt };
+    return deps.readLink?.(item.url) ?? undefined;
+  }
+
+  /** Releases a claim without judging (the download turned out not to be finished). */
+  async function release(store: CompanionDb, id: number) {
+    await updateDownloadWatch(store, id, (current) => {
+      if (!current) return undefined;
+      const { judgingAt: _released, ...rest } = current as WatchRecord;
+      return rest;
+    });
+  }
+
+  async function markJudged(store: CompanionDb, id: number, item: DownloadItemLike | undefined) {
+    await updateDownloadWatch(store, id, (current) => {
+      if (!current) return undefined;
+      const { judgingAt: _done, ...rest } = current as WatchRecord;
+      const next: WatchRecord = { ...rest, judged: true, judgedAt: deps.now() };
+      if (item && isTerminal(item.state)) next.state = item.state;
+      if (item?.filename) next.filename = item.filename;
+      return next;
+    });
+  }
+
+  /** Judges one finished download, once, whoever asks first (an event, or the startup sweep). */
+  async function judge(id: number): Promise<DownloadFinding[]> {
+    const store = await db();
+    const claimedAt = deps.now();
+    const claim = await updateDownloadWatch(store, id, (current) => {
+      const record = current as WatchRecord | undefined;
+      if (!record || record.judged) return undefined;
+      if (record.judgingAt !== undefined && claimedAt - record.judgingAt < CLAIM_MS) return undefined;
+      return { ...record, judgingAt: claimedAt };
+    });
+    if (!claim.changed || !claim.watch) return [];
+    const record = claim.watch as WatchRecord;
+
+    try {
+      let item = (await deps.search({ id }))[0];
+      if (!item) {
+        // Erased from the browser's list before we looked: nothing left to judge.
+        await markJudged(store, id, undefined);
+        return [];
+      }
+      if (!isTerminal(item.state)) {
+        await release(store, id);
+        return [];
+      }
+      if (item.state === 'complete') {
+        // Chromium re-checks `exists` when asked, asynchronously: ask, let the check run, then read the answer.
+        // A browser that opens or unpacks the zip has moved it by now.
+        await wait(deps.settleMs ?? SETTLE_MS);
+        for (let look = 0; look < 4; look++) {
+          const startedAfter = new Date((record.startedAt ?? deps.now()) - 60_000).toISOString();
+          item = (await deps.search({ startedAfter })).find((found) => found.id === id) ?? item;
+          if (item.exists === false) break;
+          await wait((deps.settleMs ?? SETTLE_MS) / 6);
+        }
+      }
+      const ownSave = record.ownSave === true || ours(item);
+      const bundle = await findBundle(store, record, item);
+      const link = linkFacts({ ...record, ownSave }, item, bundle);
+      const now = deps.now();
+      const context = { bundle, now, link, ownSave, browser: deps.browser };
+      let findings = judgeDownload(item, context);
+
+      const alive = link?.expiresAt !== undefined ? link.expiresAt > now : trusted(item.url);
+      const unsure = !isGoodDownload(findings) || !bundle?.hasCopy;
+      if (item.state === 'complete' && !ownSave && deps.recheck && trusted(item.url) && alive && unsure && findings.length) {
+        const recheck = await deps.recheck(item.url).catch(() => null);
+        if (recheck) findings = judgeDownload(item, { ...context, recheck });
+      }
+      await act(store, id, item, bundle, findings);
+      return findings;
+    } catch (error) {
+      await release(store, id).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async function act(store: CompanionDb, id: number, item: DownloadItemLike, bundle: BundleRecord | undefined, findings: DownloadFinding[]) {
+    const now = deps.now();
+    const good = findings.length > 0 && isGoodDownload(findings);
+    const warnings: WarningRecord[] = findings
+      .filter((finding) => finding.code !== 'ok')
+      .map((finding) => ({
+        id: warningIdFor(id, finding.code),
+        createdAt: now,
+        code: finding.code,
+        message: finding.message,
+        hint: finding.hint,
+        ...(bundle ? { bundleId: bundle.id } : {}),
+        downloadId: id,
+        fileName: baseName(item.filename) || bundle?.fileName,
+        actions: finding.actions,
+      }));
+    for (const warning of warnings) await putWarning(store, warning);
+    if (bundle && findings.length) {
+      const note = good ? 'verified' : warnings.map((w) => w.code).join(', ');
+      await updateBundle(store, bundle.id, (current) => ({ ...(current ?? bundle), downloaded: { at: now, ok: good, note } }));
+    }
+    if (good && bundle) {
+      // A good download of the same bundle is the fix working: earlier download warnings about it are settled.
+      for (const earlier of await listWarnings(store)) {
+        if (earlier.bundleId === bundle.id && earlier.downloadId !== id && earlier.id.startsWith('download-') && !earlier.dismissed) {
+          await putWarning(store, { ...earlier, dismissed: true });
+        }
+      }
+    }
+    await markJudged(store, id, item);
+    // Tell people only once everything is stored: a worker stopped here loses a notification, not a warning.
+    const connectUrl = connectUrlFor(bundle);
+    for (const [index, warning] of warnings.entries()) {
+      const finding = findings.filter((f) => f.code !== 'ok')[index]!;
+      await deps.onFinding(warning, { finding, download: item, bundle, connectUrl });
+    }
+    if (good) await deps.onGood(bundle?.id, { finding: findings[0]!, download: item, bundle });
+  }
+
+  async function changed(delta: DownloadDelta): Promise<void> {
+    const store = await db();
+    let record = (await getDownloadWatch(store, delta.id)) as WatchRecord | undefined;
+    if (!record) {
+      // The name arrives with the first change; so does, through search, the id of the extension that started it.
+      // An end we never saw begin (the worker missed onCreated) is looked at too.
+      const named = delta.filename?.current;
+      const firstName = named !== undefined && (isBundleFileName(named) || (deps.extensionId !== undefined && !delta.filename?.previous));
+      if (!firstName && !isTerminal(delta.state?.current)) return;
+      const item = (await deps.search({ id: delta.id }))[0];
+      if (!item) return;
+      record = await watch(item);
+      if (!record) return;
+    }
+    if (record.judged) return;
+    const state = delta.state?.current;
+    const { changed: stored } = await updateDownloadWatch(store, delta.id, (current) => {
+      if (!current) return undefined;
+      const next: WatchRecord = { ...(current as WatchRecord) };
+      if (delta.filename?.current) next.filename = delta.filename.current;
+      if (delta.finalUrl?.current) next.finalUrl = delta.finalUrl.current;
+      if (isTerminal(state)) next.state = state;
+      return next;
+    });
+    if (stored && (isTerminal(state) || isTerminal(record.state))) await judge(delta.id);
+  }
+
+  async function ownSave(downloadId: number, bundleId: string): Promise<void> {
+    const store = await db();
+    await updateDownloadWatch(store, downloadId, (current) => ({
+      ...(current as WatchRecord | undefined),
+      downloadId,
+      url: current?.url ?? '',
+      startedAt: current?.startedAt ?? deps.now(),
+      state: current?.state ?? 'in_progress',
+      bundleId,
+      ownSave: true,
+    } as WatchRecord));
+    if (isTerminal((await getDownloadWatch(store, downloadId))?.state)) await judge(downloadId);
+  }
+
+  return {
+    /** `downloads.onCreated`. Chromium sends `filename: ''` here; the name comes with the first change. */
+    async onCreated(item: DownloadItemLike): Promise<void> {
+      const record = await watch(item);
+      if (record && isTerminal(item.state)) await judge(item.id);
+    },
+
+    /** `downloads.onChanged`. Events are not awaited one after the other: every step is a transaction of its own. */
+    onChanged: changed,
+
+    /** Astra Companion saved a kept copy as download `downloadId`: watch it as ours (the event may come first). */
+    noteOwnSave: ownSave,
+    /** At worker startup: judge what finished while the worker was stopped; forget old judged watches. */
+    async sweep(): Promise<number> {
+      const store = await db();
+      let judged = 0;
+      for (const current of (await listDownloadWatches(store)) as WatchRecord[]) {
+        if (current.judged) {
+          if (current.startedAt < deps.now() - KEEP_JUDGED_MS) await deleteDownloadWatch(store, current.downloadId);
+          continue;
+        }
+        const item = (await deps.search({ id: current.downloadId }))[0];
+        if (!item) {
+          await markJudged(store, current.downloadId, undefined);
+          continue;
+        }
+        if (!isTerminal(item.state)) continue;
+        if ((await judge(current.downloadId)).length) judged++;
+      }
+      return judged;
+    },
+
+    judge,
+  };
+}
+
+export type DownloadWatcher = ReturnType<typeof createDownloadWatcher>;
+
+// ---------------------------------------------------------------------------------------------
+// A storage link opened in a tab: what Astra Companion kept for it ('storage-error-context').
+// ---------------------------------------------------------------------------------------------
+
+const DB_ID_IN_PATH = /^\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:-\d{1,4})?\//i;
+
+function objectOf(url: string): { address: string; path: string } | undefined {
+  try {
+    const parsed = new URL(url);
+    return { address: `${parsed.origin}${parsed.pathname}`, path: parsed.pathname };
+  } catch {
+    return undefined;
+  }
+}
+
+function decodedName(path: string): string | undefined {
+  const last = path.split('/').pop() ?? '';
+  try {
+    return decodeURIComponent(last) || undefined;
+  } catch {
+    return last || undefined;
+  }
+}
+
+/**
+ * The kept bundle for a link: the same link, or else the newest record for the same file in storage (a newer
+ * link for the same bundle replaces the record's link, and the dead one is what the tab shows).
+ */
+export async function findBundleForStorageUrl(db: CompanionDb, url: string): Promise<BundleRecord | undefined> {
+  const exact = await findBundleByLink(db, url);
+  if (exact) return exact;
+  const object = objectOf(url);
+  if (!object) return undefined;
+  const all = await listBundles(db);
+  return all.find((record) => objectOf(record.link)?.address === object.address);
+}
+
+/** The answer to the storage page's 'storage-error-context' request. Never includes bytes or passwords. */
+export async function storageErrorContext(db: CompanionDb, url: string): Promise<StorageErrorContext> {
+  const record = await findBundleForStorageUrl(db, url);
+  const path = objectOf(url)?.path ?? '';
+  const dbId = record?.dbId ?? DB_ID_IN_PATH.exec(path)?.[1]?.toLowerCase();
+  let orgId = record ? orgIdOf(record.page) : undefined;
+  if (!orgId && dbId) {
+    // Another bundle of the same database may have been captured on a page that names the organization.
+    const sibling = (await listBundles(db)).find((other) => other.dbId === dbId && orgIdOf(other.page));
+    orgId = sibling ? orgIdOf(sibling.page) : undefined;
+  }
+  return {
+    ...(record ? { bundleId: record.id, dbName: record.dbName } : {}),
+    hasCopy: record?.hasCopy === true,
+    fileName: record?.fileName ?? decodedName(path),
+    connectUrl: dbId ? connectPageUrl(orgId, dbId) : connectPageUrl(undefined, ''),
+    ...(record?.link === url && record.signedAt !== undefined ? { signedAt: record.signedAt } : {}),
+    ...(record?.link === url && record.expiresAt !== undefined ? { expiresAt: record.expiresAt } : {}),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Acting on warnings: the fixes behind the buttons, the notification and the toolbar badge.
+// ---------------------------------------------------------------------------------------------
+
+/** Sent by the background to console tabs when a download warning is stored (propose for messages.ts). */
+export interface DownloadWarningMessage {
+  type: 'download-warning';
+  warning: WarningRecord;
+  dbId?: string;
+  connectUrl: string;
+  settingsUrl?: string;
+  settingSteps: string;
+}
+
+export function downloadWarningMessage(warning: WarningRecord, context: Pick<FindingContext, 'bundle' | 'connectUrl'>, browser: BrowserKind = 'other'): DownloadWarningMessage {
+  const settingsUrl = browserSettingUrl(browser);
+  return {
+    type: 'download-warning',
+    warning,
+    ...(context.bundle?.dbId ? { dbId: context.bundle.dbId } : {}),
+    connectUrl: context.connectUrl,
+    ...(settingsUrl ? { settingsUrl } : {}),
+    settingSteps: browserSettingSteps(browser),
+  };
+}
+
+export const FIX_LABELS: Record<FixAction, string> = {
+  'save-copy': 'Save the verified copy',
+  'fresh-link': 'Get a fresh link',
+  'browser-setting': 'Stop the browser opening zips',
+};
+
+const NOTIFICATION_TITLES: Record<string, string> = {
+  'link-expired': 'Bundle link had expired',
+  'error-document': 'The download is not a bundle',
+  'too-small': 'The download is not a bundle',
+  'size-mismatch': 'The bundle download is damaged',
+  interrupted: 'The bundle download failed',
+  'opened-by-browser': 'The browser opened the bundle',
+  'not-a-bundle': 'The link gives no usable bundle',
+};
+
+/** A system notification for a warning; Chromium shows at most two buttons. */
+export function notificationFor(warning: WarningRecord): { title: string; message: string; buttons: Array<{ title: string; action: FixAction }> } {
+  return {
+    title: NOTIFICATION_TITLES[warning.code] ?? 'Bundle download problem',
+    message: `${warning.message} ${warning.hint}`.trim().slice(0, 400),
+    buttons: warning.actions.slice(0, 2).map((action) => ({ title: FIX_LABELS[action], action })),
+  };
+}
+
+/** A 48 px red "!" for notifications (Chromium requires an icon; the extension ships none yet). */
+export const NOTIFICATION_ICON = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAADAAAAAwCAYAAABXAvmHAAAAtklEQVR42u3aSwqAMAwE0B7DvfffeT9dSkGlkpn8mIBr54lWmziG6q5j386Vo2TodBhr8DAIOrgbhB2cCvEOD0VEhYcgosObEJYTvpUbwnrFGIBfiNIAxD3LAiwhSgNQqwYT8IkoDUCu22zAI0KASAD61e8BmBACCCCAAAIIUBqQaQOf4ltIgAx7gpA+EfNBdmt0qSsRDVBnLgOAgSjXodaMoMOURkO+VmPWNoPuNr8atPnZI7ou3yjEFJ2Ph38AAAAASUVORK5CYII=';
+
+/**
+ * `notifications.create` options for a warning. Firefox has no notification buttons: there a click on the
+ * notification opens the fix list (the popup) instead.
+ */
+export function notificationOptionsFor(warning: WarningRecord, browser: BrowserKind = 'other') {
+  const note = notificationFor(warning);
+  return {
+    type: 'basic' as const,
+    iconUrl: NOTIFICATION_ICON,
+    title: note.title,
+    message: note.message,
+    ...(browser === 'firefox' || browser === 'safari' ? {} : { buttons: note.buttons.map((button) => ({ title: button.title })) }),
+  };
+}
+
+/** The toolbar badge: how many warnings wait to be seen. */
+export function badgeFor(warnings: WarningRecord[]): { text: string; color: string } {
+  const open = warnings.filter((warning) => !warning.dismissed).length;
+  return { text: open === 0 ? '' : open > 9 ? '9+' : String(open), color: '#b42318' };
+}
+
+export interface WarningActionDeps {
+  db: () => Promise<CompanionDb>;
+  /** Saves bytes through the download manager (with the Save As dialog); the download id. */
+  saveFile(bytes: Uint8Array, fileName: string, saveAs: boolean): Promise<number>;
+  openTab(url: string): Promise<unknown>;
+  browser?: BrowserKind;
+  /** Lets the watcher judge our own save too (a browser that opens it is caught). */
+  watcher?: Pick<DownloadWatcher, 'noteOwnSave'>;
+}
+
+/** The fixes behind every "Save the verified copy" / "Get a fresh link" / settings button. */
+export function createWarningActions(deps: WarningActionDeps) {
+  const notKept = fail('no-copy', 'Astra Companion has no verified copy of this bundle.', "Get a fresh link from the database's Connect tab.");
+  return {
+    async saveCopy(bundleId: string): Promise<Result<number>> {
+      const store = await deps.db();
+      const [record, file] = await Promise.all([getBundle(store, bundleId), getBundleFile(store, bundleId)]);
+      if (!record || !file) return notKept;
+      const downloadId = await deps.saveFile(file.bytes, record.fileName, true);
+      await deps.watcher?.noteOwnSave(downloadId, bundleId).catch(() => undefined);
+      return ok(downloadId);
+    },
+    async freshLink(bundleId: string | undefined): Promise<string> {
+      const record = bundleId ? await getBundle(await deps.db(), bundleId) : undefined;
+      const url = connectUrlFor(record);
+      await deps.openTab(url);
+      return url;
+    },
+    /** Opens the browser's download settings where an extension may; false where it must only show the steps. */
+    async browserSetting(): Promise<boolean> {
+      const url = browserSettingUrl(deps.browser ?? 'other');
+      if (!url) return false;
+      await deps.openTab(url);
+      return true;
+    },
+    async dismiss(warningId: string): Promise<void> {
+      const store = await deps.db();
+      const warning = (await listWarnings(store)).find((w) => w.id === warningId);
+      if (warning && !warning.dismissed) await putWarning(store, { ...warning, dismissed: true });
+    },
+    /** `notifications.onButtonClicked`: the notification's id is the warning's. */
+    async runNotificationButton(warningId: string, buttonIndex: number): Promise<Result<unknown>> {
+      const warning = (await listWarnings(await deps.db())).find((w) => w.id === warningId);
+      const action = warning ? notificationFor(warning).buttons[buttonIndex]?.action : undefined;
+      if (!action) return fail('not-found', 'That warning is no longer in Astra Companion.', 'Open the popup to see the current warnings.');
+      return this.run(warningId, action);
+    },
+    /** A notification button or a panel button: the warning's n-th fix. */
+    async run(warningId: string, action: FixAction): Promise<Result<unknown>> {
+      const store = await deps.db();
+      const warning = (await listWarnings(store)).find((w) => w.id === warningId);
+      if (!warning) return fail('not-found', 'That warning is no longer in Astra Companion.', 'Open the popup to see the current warnings.');
+      if (action === 'save-copy') return warning.bundleId ? this.saveCopy(warning.bundleId) : notKept;
+      if (action === 'fresh-link') return ok(await this.freshLink(warning.bundleId));
+      return ok(await this.browserSetting());
+    },
+  };
+}
+
+export type WarningActions = ReturnType<typeof createWarningActions>;

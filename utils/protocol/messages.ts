@@ -1,0 +1,178 @@
+/**
+ * Every message between the parts of the extension, defined in one place.
+ *
+ *   page (MAIN world) --CustomEvent--> content script --runtime message--> background <--> popup
+ *
+ * Anything that comes from the page is untrusted: the content script validates it with the
+ * `read*` functions below before it relays anything, and the background validates again.
+ */
+import type { StorageErrorContext } from '../downloads/storage-error-page';
+export type { DownloadWarningMessage } from '../background/watch-downloads';
+import type { Problem, Result } from '../shared/result';
+import type { AutoLock, VaultStatus } from '../vault/vault';
+import type { LinkContext } from '../bundle/find-bundle-links';
+import type { TokenExportChoice } from '../backup/export-store';
+import type { ImportReport } from '../backup/import-store';
+
+/** The MAIN-world hook dispatches this event on `window`; `detail` is a JSON string (objects do not cross worlds). */
+export const PAGE_RESPONSE_EVENT = 'astra-companion:response';
+
+/** Bodies larger than this are skipped by the hook and refused by the content script. */
+export const MAX_SCANNED_BODY = 5_000_000;
+
+export interface PageResponse {
+  via: 'fetch' | 'xhr';
+  url: string;
+  status: number;
+  body: string;
+}
+
+/** Parses an event detail from the page; anything malformed is `null`. */
+export function readPageResponse(detail: unknown): PageResponse | null {
+  if (typeof detail !== 'string' || detail.length > MAX_SCANNED_BODY + 10_000) return null;
+  try {
+    return checkPageResponse(JSON.parse(detail));
+  } catch {
+    return null;
+  }
+}
+
+/** Checks the shape of a page response (again in the background: a content script relays page data). */
+export function checkPageResponse(value: unknown): PageResponse | null {
+  if (!isRecord(value)) return null;
+  const { via, url, status, body } = value;
+  if (via !== 'fetch' && via !== 'xhr') return null;
+  if (typeof url !== 'string' || url.length > 4096) return null;
+  if (typeof status !== 'number' || !Number.isInteger(status)) return null;
+  if (typeof body !== 'string' || body.length > MAX_SCANNED_BODY) return null;
+  return { via, url, status, body };
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Where a capture was seen. */
+export type CaptureSource = 'network' | 'dom' | 'file';
+
+export interface CapturedLink {
+  url: string;
+  context: LinkContext;
+}
+
+export interface CapturedToken {
+  token: string;
+  clientId: string;
+  secret?: string;
+  orgId?: string;
+  role?: string;
+  roles?: string[];
+  generatedOn?: string;
+}
+
+/** A short view of a bundle record, for the in-page panel (never bytes, never passwords). */
+export interface BundleSummary {
+  id: string;
+  url: string;
+  fileName: string;
+  dbName: string;
+  region?: string;
+  status: BundleStatus;
+  expiresAt?: number;
+  size?: number;
+  entryCount?: number;
+  certNotAfter?: string;
+  problem?: Problem;
+  hasCopy: boolean;
+}
+
+export type BundleStatus = 'checking' | 'verified' | 'problem' | 'link-expired';
+
+/** Requests to the background, each with the shape of its answer. */
+export interface BackgroundRequests {
+  /** A response the MAIN-world hook saw; the background finds the links and tokens in it. */
+  'page-response': { request: { response: PageResponse; page: string }; response: { links: number; tokens: number } };
+  /** The console's route is one where in-page panels may be needed: inject them (once). */
+  'inject-console-ui': { request: Record<string, never>; response: { ok: boolean } };
+  'capture-links': { request: { links: CapturedLink[]; page: string; source: CaptureSource }; response: { accepted: number; dropped: number } };
+  'capture-tokens': { request: { tokens: CapturedToken[]; page: string; source: CaptureSource }; response: { accepted: number; dropped: number } };
+  /** A "Download Token Details" file the page saved (CSV or JSON), read by the console script. */
+  'capture-token-file': { request: { text: string; fileName: string }; response: { accepted: number; dropped: number } };
+  'bundle-summaries': { request: { urls: string[] }; response: BundleSummary[] };
+  'save-bundle-copy': { request: { id: string }; response: { ok: true } | { ok: false; error: Problem } };
+  'ping': { request: Record<string, never>; response: { ok: true; version: string } };
+  'vault-status': { request: Record<string, never>; response: Result<VaultStatus> };
+  'vault-unlock': { request: { passphrase: string }; response: Result<VaultStatus> };
+  'vault-lock': { request: Record<string, never>; response: Result<VaultStatus> };
+  'vault-set-passphrase': { request: { current: string | null; next: string | null }; response: Result<VaultStatus> };
+  'vault-set-auto-lock': { request: { choice: AutoLock }; response: Result<VaultStatus> };
+  'token-reveal': { request: { id: string }; response: Result<{ token: string; secret?: string }> };
+  'token-save-file': { request: { id: string; format: 'csv' | 'json' }; response: Result<{ fileName: string }> };
+  /** The storage host's error page: what was kept for the link the tab shows (the sender's own URL is used). */
+  /** Everything, as the export zip (base64: messages carry JSON). Runs where the vault lives. */
+  'export-store': { request: { tokens: TokenExportChoice }; response: Result<{ base64: string }> };
+  'import-store': { request: { base64: string; passphrase?: string; skipTokens?: boolean }; response: Result<ImportReport> };
+  /** One database's kept bundle with driver snippets, saved through the download manager. */
+  'export-database': { request: { id: string }; response: Result<{ fileName: string }> };
+  /** The popup copied a secret: clear it 30 s later if the clipboard still holds it (hash only, never the text). */
+  'clear-clipboard-later': { request: { hash: string }; response: { scheduled: boolean } };
+  'storage-error-context': { request: Record<string, never>; response: StorageErrorContext | null };
+  /** The popup dismissed a download warning (the badge follows). */
+  'dismiss-warning': { request: { id: string }; response: { ok: boolean } };
+}
+
+export type BackgroundRequestType = keyof BackgroundRequests;
+
+export type BackgroundMessage = {
+  [K in BackgroundRequestType]: { type: K } & BackgroundRequests[K]['request'];
+}[BackgroundRequestType];
+
+/** Sent by the background to the console tab that made a capture, for the in-page panels. */
+export interface CapturedInTabMessage {
+  type: 'captured';
+  bundleUrls: string[];
+  tokens: Array<{ clientId: string; role?: string; secretCheck: string }>;
+}
+
+/** Broadcast by the background when stored data changed, so open views refresh. */
+export interface StoreChangedMessage {
+  type: 'store-changed';
+  what: 'bundles' | 'tokens' | 'warnings';
+}
+
+export const BACKGROUND_REQUEST_TYPES: readonly BackgroundRequestType[] = [
+  'page-response',
+  'inject-console-ui',
+  'capture-links',
+  'capture-tokens',
+  'capture-token-file',
+  'bundle-summaries',
+  'save-bundle-copy',
+  'ping',
+  'vault-status',
+  'vault-unlock',
+  'vault-lock',
+  'vault-set-passphrase',
+  'vault-set-auto-lock',
+  'token-reveal',
+  'token-save-file',
+  'export-store',
+  'import-store',
+  'export-database',
+  'clear-clipboard-later',
+  'storage-error-context',
+  'dismiss-warning',
+];
+
+/** The minimal runtime surface the senders need; passed in, so this file stays free of extension globals. */
+export interface MessageSender {
+  sendMessage(message: unknown): Promise<unknown>;
+}
+
+export async function askBackground<K extends BackgroundRequestType>(
+  runtime: MessageSender,
+  type: K,
+  request: BackgroundRequests[K]['request'],
+): Promise<BackgroundRequests[K]['response']> {
+  return (await runtime.sendMessage({ type, ...request })) as BackgroundRequests[K]['response'];
+}
