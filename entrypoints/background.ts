@@ -1,6 +1,6 @@
 import { createRequestHandler } from '@/utils/background/handle-requests';
 import { keepTokens } from '@/utils/background/keep-token';
-import { getKv, openStore, roleNameOf, setKv, type CompanionDb } from '@/utils/store/store';
+import { openStore, type CompanionDb } from '@/utils/store/schema';
 import { toDataUrl } from '@/utils/shared/bytes';
 import { createVault, type Vault } from '@/utils/vault/vault';
 import { clearIfStillHolds } from '@/utils/platform/clipboard-guard';
@@ -16,7 +16,6 @@ import { parseBundleLink, TRUSTED_STORAGE_HOSTS } from '@/utils/bundle/bundle-li
 import { browserKindOf } from '@/utils/downloads/judge-download';
 import { fetchBundle } from '@/utils/background/keep-bundle';
 import { databaseIdOf } from '@/utils/astra/routes';
-import { listWarnings } from '@/utils/store/store';
 import {
   badgeFor,
   createDownloadWatcher,
@@ -25,6 +24,8 @@ import {
   notificationOptionsFor,
   type DownloadItemLike,
 } from '@/utils/background/watch-downloads';
+import { getKv, listWarnings, roleNameOf } from '@/utils/store/queries';
+import { setKv } from '@/utils/store/writes';
 
 export default defineBackground(() => {
   // Nothing lives only in worker globals: these are caches of what IndexedDB and storage.session hold.

@@ -6,11 +6,11 @@
  * Try it: https://astra.datastax.com/org/{orgId}/database/{dbId}/connect > Get Bundle, wait 5 minutes, Download.
  */
 import type { FixAction } from '@/utils/downloads/judge-download';
-import { isRecord } from '@/utils/protocol/messages';
 import { databaseIdOf } from '@/utils/astra/routes';
-import type { WarningRecord } from '@/utils/store/store';
-import type { DownloadWarningMessage } from '@/utils/background/watch-downloads';
 import { createPanelHost, el, type PanelHost } from './panel-host';
+import { isRecord } from '@/utils/shared/guards';
+import type { WarningRecord } from '@/utils/downloads/types';
+import type { DownloadWarningMessage } from '@/utils/protocol/messages';
 
 export interface DownloadWarningEnv {
   document: Document;

@@ -10,7 +10,8 @@
  *
  * Try it: open an expired bundle link (https://datastax-cluster-config-prod.s3.us-east-2.amazonaws.com/...zip?X-Amz-...).
  */
-import { readStorageErrorPage, type ErrorFields, type StorageErrorContext, type StorageErrorReport } from '@/utils/downloads/storage-error-page';
+import { readStorageErrorPage, type ErrorFields, type StorageErrorReport } from '@/utils/downloads/storage-error-page';
+import type { StorageErrorContext } from '@/utils/downloads/types';
 
 const XHTML = 'http://www.w3.org/1999/xhtml';
 

@@ -1,11 +1,13 @@
 import type { ComponentType } from 'preact';
 import { useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
 import { askBackground } from '@/utils/protocol/messages';
-import { clearBundles, deleteBundle, type BundleRecord, type CompanionDb } from '@/utils/store/store';
+import { type CompanionDb } from '@/utils/store/schema';
 import { BundleList } from './BundleList';
 import type { ClipboardLike } from './CopyButton';
 import type { ClipboardGuardPermission, TabProps } from './tab-props';
 import { useNow, useStoreData, type RuntimeLike } from './use-store-data';
+import type { BundleRecord } from '@/utils/bundle/types';
+import { clearBundles, deleteBundle } from '@/utils/store/writes';
 
 type Tab = 'bundles' | 'tokens' | 'warnings' | 'backup';
 type BundleSort = 'newest' | 'database' | 'expiry';

@@ -2,9 +2,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { askBackground } from '@/utils/protocol/messages';
 import { base64ToBytes, bytesToBase64 } from '@/utils/shared/bytes';
 import { ok } from '@/utils/shared/result';
-import type { TokenExportChoice } from '@/utils/backup/export-store';
 import { ExportPanel } from './ExportPanel';
 import type { TabProps } from './tab-props';
+import type { TokenExportChoice } from '@/utils/backup/types';
 
 function saveInBrowser(bytes: Uint8Array, fileName: string) {
   const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/zip' }));

@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import type { BundleRecord } from '@/utils/store/store';
 import { bundleCommands } from '@/utils/bundle/download-commands';
 import { formatBytes, formatCountdown, formatDate, formatRelative } from '@/utils/shared/format';
 import { CopyButton, type ClipboardLike } from './CopyButton';
+import type { BundleRecord } from '@/utils/bundle/types';
 
 export interface BundleActions {
   saveCopy(id: string): Promise<string | null>;

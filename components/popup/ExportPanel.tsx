@@ -1,7 +1,6 @@
 import { useRef, useState } from 'preact/hooks';
-import type { TokenExportChoice } from '@/utils/backup/export-store';
-import type { ImportReport } from '@/utils/backup/import-store';
 import type { Problem, Result } from '@/utils/shared/result';
+import type { ImportReport, TokenExportChoice } from '@/utils/backup/types';
 
 /** Matches the vault's minimum for export passphrases. */
 const MIN_PASSPHRASE = 8;

@@ -1,9 +1,9 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import type { TokenRecord } from '@/utils/store/store';
 import type { Problem, Result } from '@/utils/shared/result';
 import { formatCountdown, formatRelative } from '@/utils/shared/format';
 import { LockIcon } from './VaultPanel';
 import './tokens.css';
+import type { TokenRecord } from '@/utils/token/types';
 
 export interface TokenListActions {
   /** The token and its secret in the clear (the vault must be unlocked). */

@@ -1,12 +1,13 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { askBackground } from '@/utils/protocol/messages';
-import { deleteToken, updateToken, type TokenRecord } from '@/utils/store/store';
-import type { VaultStatus } from '@/utils/vault/vault';
 import { TokenList } from './TokenList';
 import { VaultPanel } from './VaultPanel';
 import { copyThenClear } from './clipboard-clear';
 import { sha256Hex } from '@/utils/token/token';
 import type { TabProps } from './tab-props';
+import type { TokenRecord } from '@/utils/token/types';
+import type { VaultStatus } from '@/utils/vault/types';
+import { deleteToken, updateToken } from '@/utils/store/writes';
 
 /** The Tokens tab: the vault's lock state and the token list. Loaded when first opened. */
 export default function TokensTab(props: TabProps & { tokens: TokenRecord[] }) {

@@ -1,7 +1,8 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { AUTO_LOCK_CHOICES, MIN_PASSPHRASE_LENGTH, type AutoLock, type VaultStatus } from '@/utils/vault/vault';
+import { AUTO_LOCK_CHOICES, MIN_PASSPHRASE_LENGTH } from '@/utils/vault/vault';
 import type { Problem, Result } from '@/utils/shared/result';
 import './tokens.css';
+import type { AutoLock, VaultStatus } from '@/utils/vault/types';
 
 export interface VaultPanelActions {
   unlock(passphrase: string): Promise<Result<VaultStatus>>;

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { formatRelative } from '@/utils/shared/format';
 import type { FixAction } from '@/utils/downloads/judge-download';
-import type { WarningRecord } from '@/utils/store/store';
+import type { WarningRecord } from '@/utils/downloads/types';
 
 export interface WarningListActions {
   /** Saves the kept copy; the words to show afterwards. */

@@ -1,5 +1,9 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { listBundles, listTokens, listWarnings, type BundleRecord, type CompanionDb, type TokenRecord, type WarningRecord } from '@/utils/store/store';
+import { type CompanionDb } from '@/utils/store/schema';
+import type { BundleRecord } from '@/utils/bundle/types';
+import type { TokenRecord } from '@/utils/token/types';
+import type { WarningRecord } from '@/utils/downloads/types';
+import { listBundles, listTokens, listWarnings } from '@/utils/store/queries';
 
 export interface RuntimeLike {
   sendMessage(message: unknown): Promise<unknown>;

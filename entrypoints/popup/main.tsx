@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { App } from '@/components/popup/App';
-import { openStore } from '@/utils/store/store';
+import { openStore } from '@/utils/store/schema';
 
 // Opened before the first render, so the store is ready by the time the App asks for it.
 const store = openStore();

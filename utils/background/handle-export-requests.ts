@@ -7,7 +7,7 @@ import { exportDatabase, exportStore } from '../backup/export-store';
 import { importStore } from '../backup/import-store';
 import type { BackgroundMessage } from '../protocol/messages';
 import { fail, ok } from '../shared/result';
-import type { CompanionDb } from '../store/store';
+import type { CompanionDb } from '../store/schema';
 import type { Vault } from '../vault/vault';
 
 export interface ExportRequestDeps {

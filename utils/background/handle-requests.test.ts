@@ -1,10 +1,11 @@
 // @vitest-environment node
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequestHandler, type RequestDeps } from './handle-requests';
-import { getBundleFile, getKv, listBundles, openStore, type CompanionDb } from '../store/store';
+import { openStore, type CompanionDb } from '../store/schema';
 import { startReplica, DB, type Replica } from '../../tests/replica/server';
 import { replicaFetch } from '../../tests/unit/fixtures/replica-fetch';
 import type { CapturedInTabMessage } from '../protocol/messages';
+import { getBundleFile, getKv, listBundles } from '../store/queries';
 
 let replica: Replica;
 beforeAll(async () => {

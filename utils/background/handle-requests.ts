@@ -3,19 +3,24 @@
  * so this is testable without a browser. Senders are checked: captures only from content scripts
  * on the Astra console, store actions only from the extension's own pages.
  */
-import { BACKGROUND_REQUEST_TYPES, checkPageResponse, isRecord, type BackgroundMessage, type CapturedInTabMessage, type CapturedLink, type CapturedToken, type CaptureSource } from '../protocol/messages';
+import { BACKGROUND_REQUEST_TYPES, checkPageResponse, type BackgroundMessage, type CapturedInTabMessage, type CapturedLink, type CapturedToken } from '../protocol/messages';
 import { parseTokenFile } from '../token/token-file';
 import { findBundleLinks, mightContainBundleLinks } from '../bundle/find-bundle-links';
 import { findTokens, mightContainTokens } from '../token/find-tokens';
 import { findRoleNames, mightContainRoleNames } from '../token/find-role-names';
 import { parseBundleLink } from '../bundle/bundle-link';
 import { keepBundles, summarize, type KeepBundleDeps } from './keep-bundle';
-import { addToCounter, learnRoleNames, findBundleByLink, getBundle, getBundleFile, type CompanionDb, type TokenRecord } from '../store/store';
+import { type CompanionDb } from '../store/schema';
 import { fail, type Problem } from '../shared/result';
 import { storageErrorContext } from './watch-downloads';
 import { TRUSTED_STORAGE_HOSTS } from '../bundle/bundle-link';
 import { handleTokenRequest, isTokenRequest, type TokenRequestDeps } from './handle-token-requests';
 import { handleExportRequest, isExportRequest, type ExportRequestDeps } from './handle-export-requests';
+import { isRecord } from '../shared/guards';
+import type { CaptureSource } from '../astra/types';
+import type { TokenRecord } from '../token/types';
+import { addToCounter, learnRoleNames } from '../store/writes';
+import { findBundleByLink, getBundle, getBundleFile } from '../store/queries';
 
 export const CONSOLE_ORIGIN = 'https://astra.datastax.com';
 

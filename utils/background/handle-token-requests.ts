@@ -5,10 +5,12 @@
  */
 import type { BackgroundMessage } from '../protocol/messages';
 import { fail, ok, type Result } from '../shared/result';
-import { getToken, type CompanionDb } from '../store/store';
+import { type CompanionDb } from '../store/schema';
 import { tokensToConsoleCsv, tokenToJson, CONSOLE_CSV_FILE_NAME } from '../token/token-csv';
 import type { SealedToken } from './keep-token';
-import { AUTO_LOCK_CHOICES, type AutoLock, type Vault } from '../vault/vault';
+import { AUTO_LOCK_CHOICES, type Vault } from '../vault/vault';
+import type { AutoLock } from '../vault/types';
+import { getToken } from '../store/queries';
 
 export interface TokenRequestDeps {
   db: () => Promise<CompanionDb>;

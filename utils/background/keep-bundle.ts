@@ -5,11 +5,16 @@
  */
 import { parseBundleLink, type BundleLink } from '../bundle/bundle-link';
 import { BUNDLE_LIMITS, checkBundle, type BundleVerdict } from '../bundle/check-bundle';
-import type { BundleSummary, CapturedLink, CaptureSource } from '../protocol/messages';
-import { bundleIdOf, findBundleByLink, updateBundle, type BundleRecord, type CompanionDb } from '../store/store';
+import type { BundleSummary, CapturedLink } from '../protocol/messages';
+import { bundleIdOf, type CompanionDb } from '../store/schema';
+import type { CaptureSource } from '../astra/types';
+import type { BundleRecord } from '../bundle/types';
+import { MAX_BUNDLE_DOWNLOAD } from '../bundle/check-bundle';
+import { findBundleByLink } from '../store/queries';
+import { updateBundle } from '../store/writes';
 
 /** Read one byte past the checker's limit, so a body too large to be a bundle is called that, not downloaded whole. */
-export const MAX_BUNDLE_DOWNLOAD = BUNDLE_LIMITS.fileBytes + 1;
+
 const FETCH_TIMEOUT_MS = 30_000;
 
 export interface KeepBundleDeps {

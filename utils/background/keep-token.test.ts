@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
 import { keepTokens, type SealedToken } from './keep-token';
-import { getKv, listTokens, openStore, setKv } from '../store/store';
+import { openStore } from '../store/schema';
 import { createVault } from '../vault/vault';
+import { getKv, listTokens } from '../store/queries';
+import { setKv } from '../store/writes';
 
 const SECRET_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._,+-';
 function makeSecret(): string {

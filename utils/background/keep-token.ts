@@ -6,8 +6,10 @@
  */
 import type { CapturedToken } from '../protocol/messages';
 import { isSecret, maskToken, parseToken, verifyTokenSecret } from '../token/token';
-import { updateToken, type CompanionDb, type TokenRecord } from '../store/store';
+import { type CompanionDb } from '../store/schema';
 import type { Vault } from '../vault/vault';
+import type { TokenRecord } from '../token/types';
+import { updateToken } from '../store/writes';
 
 export interface KeepTokenDeps {
   db: CompanionDb;

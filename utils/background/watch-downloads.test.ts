@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BundleVerdictLike } from '../downloads/judge-download';
-import { getBundle, getDownloadWatch, listWarnings, openStore, updateBundle, type BundleRecord, type CompanionDb, type WarningRecord } from '../store/store';
+import { openStore, type CompanionDb } from '../store/schema';
 import {
   badgeFor,
   downloadWarningMessage,
@@ -14,6 +14,10 @@ import {
   type FindingContext,
   type WatchRecord,
 } from './watch-downloads';
+import type { BundleRecord } from '../bundle/types';
+import type { WarningRecord } from '../downloads/types';
+import { getBundle, getDownloadWatch, listWarnings } from '../store/queries';
+import { updateBundle } from '../store/writes';
 
 const STORAGE_HOST = 'datastax-cluster-config-prod.s3.us-east-2.amazonaws.com';
 const DB_ID = '8d1e2f3a-4b5c-6d7e-8f90-a1b2c3d4e5f6';
@@ -338,7 +342,7 @@ describe('download guard', () => {
     const h = await harness();
     const id = await downloadBundle(h, LINK, null);
     h.downloads.complete(id);
-    const { updateDownloadWatch } = await import('../store/store');
+    const { updateDownloadWatch } = await import('../store/writes');
     await updateDownloadWatch(h.db, id, (w) => ({ ...w!, judgingAt: h.clock.now } as WatchRecord));
     const restarted = h.restart();
     expect(await restarted.sweep()).toBe(0);

@@ -8,24 +8,12 @@
 import { baseName, browserSettingSteps, browserSettingUrl, isGoodDownload, judgeDownload, type BrowserKind, type BundleVerdictLike, type DownloadFacts, type DownloadFinding, type FixAction } from '../downloads/judge-download';
 import { connectPageUrl, CONSOLE_HOST, orgIdOf } from '../astra/routes';
 import { fail, ok, type Result } from '../shared/result';
-import type { StorageErrorContext } from '../downloads/storage-error-page';
-import {
-  deleteDownloadWatch,
-  findBundleByLink,
-  getBundle,
-  getBundleFile,
-  getDownloadWatch,
-  listBundles,
-  listDownloadWatches,
-  listWarnings,
-  putWarning,
-  updateBundle,
-  updateDownloadWatch,
-  type BundleRecord,
-  type CompanionDb,
-  type DownloadWatch,
-  type WarningRecord,
-} from '../store/store';
+import { type CompanionDb } from '../store/schema';
+import type { DownloadWatch, StorageErrorContext, WarningRecord } from '../downloads/types';
+import type { BundleRecord } from '../bundle/types';
+import type { DownloadWarningMessage } from '../protocol/messages';
+import { deleteDownloadWatch, putWarning, updateBundle, updateDownloadWatch } from '../store/writes';
+import { findBundleByLink, getBundle, getBundleFile, getDownloadWatch, listBundles, listDownloadWatches, listWarnings } from '../store/queries';
 
 /** A `downloads.DownloadItem` as far as the guard reads it. */
 export interface DownloadItemLike extends DownloadFacts {
@@ -454,16 +442,6 @@ export async function storageErrorContext(db: CompanionDb, url: string): Promise
 // ---------------------------------------------------------------------------------------------
 // Acting on warnings: the fixes behind the buttons, the notification and the toolbar badge.
 // ---------------------------------------------------------------------------------------------
-
-/** Sent by the background to console tabs when a download warning is stored (propose for messages.ts). */
-export interface DownloadWarningMessage {
-  type: 'download-warning';
-  warning: WarningRecord;
-  dbId?: string;
-  connectUrl: string;
-  settingsUrl?: string;
-  settingSteps: string;
-}
 
 export function downloadWarningMessage(warning: WarningRecord, context: Pick<FindingContext, 'bundle' | 'connectUrl'>, browser: BrowserKind = 'other'): DownloadWarningMessage {
   const settingsUrl = browserSettingUrl(browser);

@@ -28,8 +28,8 @@ import {
   type TokensPayload,
 } from './export-store';
 import { importStore, isSafeEntryPath } from './import-store';
-import { listTokens } from '../store/store';
 import { CONSOLE_CSV_HEADER, tokensToConsoleCsv } from '../token/token-csv';
+import { listTokens } from '../store/queries';
 
 const PASSPHRASE = 'correct horse battery staple';
 const VERSION = '0.1.0';

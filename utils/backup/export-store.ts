@@ -13,10 +13,13 @@
 import JSZip from 'jszip';
 import { bundleFileNameFor, driverReadme, driverSnippets, isKeyspaceName, portableFileName } from '../bundle/driver-snippets';
 import { fail, ok, type Result } from '../shared/result';
-import type { BundleFile, BundleRecord, CompanionDb, TokenRecord } from '../store/store';
+import type { BundleFile, CompanionDb } from '../store/schema';
 import { tokensToConsoleCsv } from '../token/token-csv';
 import { isToken } from '../token/token';
 import type { Vault } from '../vault/vault';
+import type { BundleRecord } from '../bundle/types';
+import type { TokenRecord } from '../token/types';
+import type { TokenExportChoice, TokenExportMode } from './types';
 
 export const EXPORT_FORMAT = 'astra-companion-export';
 export const EXPORT_FORMAT_VERSION = 1;
@@ -30,9 +33,6 @@ export const TOKENS_METADATA_PATH = 'tokens.json';
 export const BUNDLE_FOLDER = 'bundles/';
 /** Every entry carries this date, so the same store always zips to the same bytes. */
 export const ZIP_ENTRY_DATE = new Date(Date.UTC(2020, 0, 1, 0, 0, 0));
-
-export type TokenExportChoice = { mode: 'encrypted'; passphrase: string } | { mode: 'plain-csv' } | { mode: 'none' };
-export type TokenExportMode = TokenExportChoice['mode'];
 
 export interface ExportManifest {
   format: typeof EXPORT_FORMAT;

@@ -15,11 +15,13 @@ import {
   type FilledStore,
   type PlainToken,
 } from '../../tests/unit/fixtures/filled-store';
-import { canonicalJson, exportStore, type BundlesDocument, type ExportManifest, type TokenExportChoice, type TokensPayload } from './export-store';
-import { importStore, isSafeEntryPath, type ImportReport } from './import-store';
-import { getBundleFile, listBundles, listTokens, type CompanionDb } from '../store/store';
+import { canonicalJson, exportStore, type BundlesDocument, type ExportManifest, type TokensPayload } from './export-store';
+import { importStore, isSafeEntryPath } from './import-store';
+import { type CompanionDb } from '../store/schema';
 import type { Vault } from '../vault/vault';
 import { readZipDirectory } from '../zip/zip-directory';
+import type { ImportReport, TokenExportChoice } from './types';
+import { getBundleFile, listBundles, listTokens } from '../store/queries';
 
 const PASSPHRASE = 'correct horse battery staple';
 const ENCRYPTED: TokenExportChoice = { mode: 'encrypted', passphrase: PASSPHRASE };

@@ -7,32 +7,17 @@
  * hostile zip is a Problem and changes nothing.
  */
 import Papa from 'papaparse';
-import {
-  BUNDLE_FOLDER,
-  BUNDLES_PATH,
-  canonicalJson,
-  EXPORT_FORMAT,
-  EXPORT_FORMAT_VERSION,
-  exportableRecord,
-  MANIFEST_PATH,
-  README_PATH,
-  sha256Bytes,
-  TOKENS_CSV_PATH,
-  TOKENS_ENCRYPTED_PATH,
-  TOKENS_METADATA_PATH,
-  TOKENS_PAYLOAD_FORMAT,
-  tokenMetadata,
-  type ExportedTokenMetadata,
-  type OpenedToken,
-  type TokenExportMode,
-} from './export-store';
-import { MAX_BUNDLE_DOWNLOAD } from '../background/keep-bundle';
+import { BUNDLE_FOLDER, BUNDLES_PATH, canonicalJson, EXPORT_FORMAT, EXPORT_FORMAT_VERSION, exportableRecord, MANIFEST_PATH, README_PATH, sha256Bytes, TOKENS_CSV_PATH, TOKENS_ENCRYPTED_PATH, TOKENS_METADATA_PATH, TOKENS_PAYLOAD_FORMAT, tokenMetadata, type ExportedTokenMetadata, type OpenedToken } from './export-store';
 import { fail, ok, type Problem, type Result } from '../shared/result';
-import type { BundleFile, BundleProblemRecord, BundleRecord, CompanionDb, TokenRecord } from '../store/store';
+import type { BundleFile, CompanionDb } from '../store/schema';
 import { CONSOLE_CSV_HEADER } from '../token/token-csv';
 import { clientIdOf, isClientId, isSecret, isToken, maskToken, verifyTokenSecret } from '../token/token';
 import type { Vault } from '../vault/vault';
 import { crc32, readZipDirectory, type ZipEntryRecord } from '../zip/zip-directory';
+import type { ImportProblemCode, ImportReport, TokenExportMode } from './types';
+import { MAX_BUNDLE_DOWNLOAD } from '../bundle/check-bundle';
+import type { BundleProblemRecord, BundleRecord } from '../bundle/types';
+import type { TokenRecord } from '../token/types';
 
 export interface ImportLimits {
   /** The zip file itself. */
@@ -56,32 +41,6 @@ export const IMPORT_LIMITS: ImportLimits = {
 
 /** A record dated further ahead than this would win every later merge: refused as a wrong clock. */
 const FUTURE_TOLERANCE_MS = 24 * 3600 * 1000;
-
-export interface ImportCounts {
-  bundles: number;
-  tokens: number;
-}
-
-export interface ImportReport {
-  added: ImportCounts;
-  updated: ImportCounts;
-  skipped: ImportCounts;
-  refused: Array<{ path: string; reason: string }>;
-  /** How the file held its tokens. */
-  tokens: TokenExportMode;
-}
-
-export type ImportProblemCode =
-  | 'not-a-zip'
-  | 'damaged'
-  | 'too-large'
-  | 'unsafe-path'
-  | 'not-an-export'
-  | 'newer-format'
-  | 'passphrase-needed'
-  | 'wrong-passphrase'
-  | 'vault-failed'
-  | 'store-failed';
 
 export type ImportVault = Pick<Vault, 'seal' | 'importEncrypted'>;
 

@@ -3,12 +3,9 @@
  * Refuses anything that is not a well-formed signed `secure-connect-*.zip` link on a storage host we trust.
  * Facts: /work/shared/ASTRA.md sections 1 and 2.
  */
-import type { LinkContext } from './find-bundle-links';
 import { fail, ok, type Result } from '../shared/result';
+import type { BundleKind, LinkContext, SigningScheme, StorageService } from './types';
 
-export type StorageService = 's3' | 'gcs' | 'azure';
-export type SigningScheme = 's3-sigv4' | 's3-legacy' | 'gcs-v4' | 'gcs-v2' | 'azure-sas';
-export type BundleKind = 'external' | 'internal' | 'migration-proxy' | 'migration-proxy-internal' | 'custom-domain';
 export type BundleLinkProblem =
   | 'not-https'
   | 'untrusted-host'

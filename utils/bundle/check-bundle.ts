@@ -93,6 +93,9 @@ export const BUNDLE_LIMITS = {
   totalBytes: 4 * 1024 * 1024,
 };
 
+/** The most a bundle fetch or an import reads: one byte more than a bundle may be, so an oversized one is told apart. */
+export const MAX_BUNDLE_DOWNLOAD = BUNDLE_LIMITS.fileBytes + 1;
+
 export const REQUIRED_ENTRIES = ['config.json', 'ca.crt', 'cert', 'key', 'identity.jks', 'trustStore.jks'] as const;
 export const OPTIONAL_ENTRIES = ['cqlshrc', 'cert.pfx'] as const;
 const KNOWN_ENTRIES: readonly string[] = [...REQUIRED_ENTRIES, ...OPTIONAL_ENTRIES];

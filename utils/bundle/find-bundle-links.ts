@@ -3,15 +3,7 @@
  * response says around them (region, datacenter, database). Hosts are NOT checked here: parseBundleLink does that.
  * Runs in a content script on every page, so: no imports but types, a cheap first test, bounded work, never throws.
  */
-import type { BundleKind } from './bundle-link';
-
-export interface LinkContext {
-  region?: string;
-  datacenterId?: string;
-  dbId?: string;
-  dbName?: string;
-  kind?: BundleKind;
-}
+import type { BundleKind, LinkContext } from './types';
 
 export interface FoundLink {
   /** Unescaped (no `\u0026`, `\/`, `&amp;`), otherwise as found. */

@@ -8,7 +8,7 @@ import {
   type DownloadFacts,
   type JudgeContext,
 } from './judge-download';
-import type { BundleRecord } from '../store/store';
+import type { BundleRecord } from '../bundle/types';
 
 const DC = '8d1e2f3a-4b5c-6d7e-8f90-a1b2c3d4e5f6-1';
 const SIGNED_AT = Date.UTC(2024, 2, 5, 10, 10, 42);

@@ -5,7 +5,7 @@
  * Pure: the watcher (watch-downloads.ts) gathers the facts and acts on the findings.
  */
 import type { BundleProblem } from '../bundle/check-bundle';
-import type { BundleRecord } from '../store/store';
+import type { BundleRecord } from '../bundle/types';
 
 /** What `chrome.downloads` (or Firefox's `browser.downloads`) reports about one download. */
 export interface DownloadFacts {

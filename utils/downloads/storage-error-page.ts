@@ -4,6 +4,7 @@
  * in plain words what happened and when. The background's `storageErrorContext` (watch-downloads.ts) tells the
  * page what Astra Companion kept for that link. Recognizing the error itself is storage-error.ts's job.
  */
+import type { StorageErrorContext } from './types';
 import { describeExpiry, formatClock, formatSpan } from './judge-download';
 import { explainErrorDocument, readErrorDocument, type ErrorService } from '../bundle/storage-error';
 import { CONSOLE_HOST } from '../astra/routes';
@@ -181,17 +182,6 @@ export function readStorageErrorPage(
 // What Astra Companion knows about a storage link opened in a tab (answered by storageErrorContext in
 // watch-downloads.ts, which runs in the background: this file stays free of the store for the content script).
 // ---------------------------------------------------------------------------------------------
-
-export interface StorageErrorContext {
-  bundleId?: string;
-  hasCopy: boolean;
-  fileName?: string;
-  dbName?: string;
-  /** The database's Connect page (or the console's start page when the database is unknown). */
-  connectUrl: string;
-  signedAt?: number;
-  expiresAt?: number;
-}
 
 /** Checks the background's answer before the page uses it (a reloaded extension answers `undefined`). */
 export function readStorageErrorContext(value: unknown): StorageErrorContext | null {

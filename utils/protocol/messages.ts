@@ -6,13 +6,13 @@
  * Anything that comes from the page is untrusted: the content script validates it with the
  * `read*` functions below before it relays anything, and the background validates again.
  */
-import type { StorageErrorContext } from '../downloads/storage-error-page';
-export type { DownloadWarningMessage } from '../background/watch-downloads';
 import type { Problem, Result } from '../shared/result';
-import type { AutoLock, VaultStatus } from '../vault/vault';
-import type { LinkContext } from '../bundle/find-bundle-links';
-import type { TokenExportChoice } from '../backup/export-store';
-import type { ImportReport } from '../backup/import-store';
+import type { StorageErrorContext, WarningRecord } from '../downloads/types';
+import type { AutoLock, VaultStatus } from '../vault/types';
+import type { BundleStatus, LinkContext } from '../bundle/types';
+import type { ImportReport, TokenExportChoice } from '../backup/types';
+import { isRecord } from '../shared/guards';
+import type { CaptureSource } from '../astra/types';
 
 /** The MAIN-world hook dispatches this event on `window`; `detail` is a JSON string (objects do not cross worlds). */
 export const PAGE_RESPONSE_EVENT = 'astra-companion:response';
@@ -48,13 +48,6 @@ export function checkPageResponse(value: unknown): PageResponse | null {
   return { via, url, status, body };
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Where a capture was seen. */
-export type CaptureSource = 'network' | 'dom' | 'file';
-
 export interface CapturedLink {
   url: string;
   context: LinkContext;
@@ -85,8 +78,6 @@ export interface BundleSummary {
   problem?: Problem;
   hasCopy: boolean;
 }
-
-export type BundleStatus = 'checking' | 'verified' | 'problem' | 'link-expired';
 
 /** Requests to the background, each with the shape of its answer. */
 export interface BackgroundRequests {
@@ -175,4 +166,14 @@ export async function askBackground<K extends BackgroundRequestType>(
   request: BackgroundRequests[K]['request'],
 ): Promise<BackgroundRequests[K]['response']> {
   return (await runtime.sendMessage({ type, ...request })) as BackgroundRequests[K]['response'];
+}
+
+/** Sent by the background to console tabs when a download warning is stored (propose for messages.ts). */
+export interface DownloadWarningMessage {
+  type: 'download-warning';
+  warning: WarningRecord;
+  dbId?: string;
+  connectUrl: string;
+  settingsUrl?: string;
+  settingSteps: string;
 }

@@ -23,6 +23,7 @@
  */
 import { fail, ok, type Result } from '../shared/result';
 import { base64ToBytes as fromBase64, bytesToBase64 as toBase64 } from '../shared/bytes';
+import type { AutoLock, VaultStatus } from './types';
 
 /** Structured-clone storage (IndexedDB): CryptoKey and Uint8Array values are kept as they are. */
 export interface KeyValueStore {
@@ -36,7 +37,6 @@ export interface SessionStore {
   set(key: string, value: unknown): Promise<void>;
 }
 
-export type AutoLock = 'immediately' | 1 | 5 | 15 | 30 | 60 | 240 | 'restart' | 'never';
 export const AUTO_LOCK_CHOICES: readonly AutoLock[] = ['immediately', 1, 5, 15, 30, 60, 240, 'restart', 'never'];
 export const DEFAULT_AUTO_LOCK: AutoLock = 15;
 export const PBKDF2_ITERATIONS = 600_000;
@@ -64,12 +64,6 @@ export interface EncryptedExport {
   iv: string;
   cipher: 'AES-256-GCM';
   data: string;
-}
-
-export interface VaultStatus {
-  hasPassphrase: boolean;
-  locked: boolean;
-  autoLock: AutoLock;
 }
 
 export type VaultProblemCode =

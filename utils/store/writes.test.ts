@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { addToCounter, bundleIdOf, clearBundles, deleteBundle, getBundleFile, listBundles, openStore, updateBundle, type BundleRecord } from './store';
+import type { BundleRecord } from '../bundle/types';
+import { addToCounter, clearBundles, deleteBundle, updateBundle } from './writes';
+import { bundleIdOf, openStore } from './schema';
+import { getBundleFile, listBundles } from './queries';
 
 let dbCount = 0;
 const freshDb = () => openStore(`store-test-${++dbCount}`);

@@ -1,0 +1,2 @@
+/** Where a capture was seen. */
+export type CaptureSource = 'network' | 'dom' | 'file';

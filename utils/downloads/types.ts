@@ -1,0 +1,33 @@
+export interface WarningRecord {
+  id: string;
+  createdAt: number;
+  code: string;
+  message: string;
+  hint: string;
+  bundleId?: string;
+  downloadId?: number;
+  fileName?: string;
+  actions: Array<'save-copy' | 'fresh-link' | 'browser-setting'>;
+  dismissed?: boolean;
+}
+
+export interface DownloadWatch {
+  downloadId: number;
+  url: string;
+  bundleId?: string;
+  startedAt: number;
+  filename?: string;
+  state: 'in_progress' | 'complete' | 'interrupted';
+  judged?: boolean;
+}
+
+export interface StorageErrorContext {
+  bundleId?: string;
+  hasCopy: boolean;
+  fileName?: string;
+  dbName?: string;
+  /** The database's Connect page (or the console's start page when the database is unknown). */
+  connectUrl: string;
+  signedAt?: number;
+  expiresAt?: number;
+}

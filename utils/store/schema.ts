@@ -1,0 +1,54 @@
+/**
+ * The extension's IndexedDB store: bundle records, their verified bytes, tokens, warnings,
+ * download watches and a small key-value area. Owned by the background; the popup reads it too
+ * (same extension origin). Every multi-step change runs in one transaction, so writes from
+ * several tabs at once lose nothing.
+ */
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { Problem } from '../shared/result';
+import type { BundleRecord, BundleStatus } from '../bundle/types';
+import type { CaptureSource } from '../astra/types';
+import type { DownloadWatch, WarningRecord } from '../downloads/types';
+import type { TokenRecord } from '../token/types';
+
+export const DB_NAME = 'astra-companion';
+export const DB_VERSION = 1;
+
+export interface BundleFile {
+  id: string;
+  bytes: Uint8Array;
+  sha256: string;
+  savedAt: number;
+}
+
+interface CompanionSchema extends DBSchema {
+  bundles: { key: string; value: BundleRecord; indexes: { byLink: string } };
+  bundleFiles: { key: string; value: BundleFile };
+  tokens: { key: string; value: TokenRecord };
+  warnings: { key: string; value: WarningRecord };
+  downloads: { key: number; value: DownloadWatch };
+  kv: { key: string; value: unknown };
+}
+
+export type CompanionDb = IDBPDatabase<CompanionSchema>;
+
+/** Opens (and creates or upgrades) the store. Tests pass a fresh name per test to isolate themselves. */
+export function openStore(name = DB_NAME): Promise<CompanionDb> {
+  return openDB<CompanionSchema>(name, DB_VERSION, {
+    upgrade(db, oldVersion) {
+      if (oldVersion < 1) {
+        const bundles = db.createObjectStore('bundles', { keyPath: 'id' });
+        bundles.createIndex('byLink', 'link', { unique: false });
+        db.createObjectStore('bundleFiles', { keyPath: 'id' });
+        db.createObjectStore('tokens', { keyPath: 'id' });
+        db.createObjectStore('warnings', { keyPath: 'id' });
+        db.createObjectStore('downloads', { keyPath: 'downloadId' });
+        db.createObjectStore('kv');
+      }
+    },
+  });
+}
+
+export function bundleIdOf(parts: { dbId?: string; dbName: string; region?: string; kind: string; datacenterId?: string }): string {
+  return [parts.dbId ?? parts.dbName, parts.datacenterId ?? parts.region ?? '', parts.kind].join('|');
+}

@@ -1,0 +1,103 @@
+/**
+ * Every write to the store. Only the background calls these (the import map forbids components to): it owns the
+ * store and announces each change, so open views redraw. Each multi-step change runs in one transaction.
+ */
+import type { BundleRecord } from '../bundle/types';
+import type { DownloadWatch, WarningRecord } from '../downloads/types';
+import type { TokenRecord } from '../token/types';
+import type { BundleFile, CompanionDb } from './schema';
+
+/**
+ * Creates or updates a bundle record in one transaction. `change` gets the stored record (if any)
+ * and returns the new one; with `file`, the verified bytes are stored in the same transaction.
+ */
+export async function updateBundle(
+  db: CompanionDb,
+  id: string,
+  change: (current: BundleRecord | undefined) => BundleRecord,
+  file?: BundleFile,
+): Promise<BundleRecord> {
+  const tx = db.transaction(['bundles', 'bundleFiles'], 'readwrite');
+  const next = change(await tx.objectStore('bundles').get(id));
+  await tx.objectStore('bundles').put(next);
+  if (file) await tx.objectStore('bundleFiles').put(file);
+  await tx.done;
+  return next;
+}
+
+export async function deleteBundle(db: CompanionDb, id: string): Promise<void> {
+  const tx = db.transaction(['bundles', 'bundleFiles'], 'readwrite');
+  await Promise.all([tx.objectStore('bundles').delete(id), tx.objectStore('bundleFiles').delete(id), tx.done]);
+}
+
+export async function clearBundles(db: CompanionDb): Promise<void> {
+  const tx = db.transaction(['bundles', 'bundleFiles'], 'readwrite');
+  await Promise.all([tx.objectStore('bundles').clear(), tx.objectStore('bundleFiles').clear(), tx.done]);
+}
+
+export async function updateToken(
+  db: CompanionDb,
+  id: string,
+  change: (current: TokenRecord | undefined) => TokenRecord,
+): Promise<TokenRecord> {
+  const tx = db.transaction('tokens', 'readwrite');
+  const next = change(await tx.store.get(id));
+  await tx.store.put(next);
+  await tx.done;
+  return next;
+}
+
+export async function deleteToken(db: CompanionDb, id: string): Promise<void> {
+  await db.delete('tokens', id);
+}
+
+export async function putWarning(db: CompanionDb, warning: WarningRecord): Promise<void> {
+  await db.put('warnings', warning);
+}
+
+export async function deleteWarning(db: CompanionDb, id: string): Promise<void> {
+  await db.delete('warnings', id);
+}
+
+export async function setKv(db: CompanionDb, key: string, value: unknown): Promise<void> {
+  await db.put('kv', value, key);
+}
+
+/** Adds `by` to a counter atomically (several tabs may count at once). */
+export async function addToCounter(db: CompanionDb, key: string, by: number): Promise<number> {
+  const tx = db.transaction('kv', 'readwrite');
+  const next = (((await tx.store.get(key)) as number | undefined) ?? 0) + by;
+  await tx.store.put(next, key);
+  await tx.done;
+  return next;
+}
+
+/**
+ * Reads and writes one download watch in one transaction. `change` returns the new watch, or
+ * `undefined` to leave the store as it is; the answer is what the store holds afterwards.
+ */
+export async function updateDownloadWatch(
+  db: CompanionDb,
+  downloadId: number,
+  change: (current: DownloadWatch | undefined) => DownloadWatch | undefined,
+): Promise<{ changed: boolean; watch: DownloadWatch | undefined }> {
+  const tx = db.transaction('downloads', 'readwrite');
+  const current = await tx.store.get(downloadId);
+  const next = change(current);
+  if (next) await tx.store.put(next);
+  await tx.done;
+  return { changed: next !== undefined, watch: next ?? current };
+}
+
+export async function deleteDownloadWatch(db: CompanionDb, downloadId: number): Promise<void> {
+  await db.delete('downloads', downloadId);
+}
+
+/** Role names by role id, learned from the console's responses (see find-role-names.ts). */
+export async function learnRoleNames(db: CompanionDb, names: Record<string, string>): Promise<void> {
+  if (Object.keys(names).length === 0) return;
+  const tx = db.transaction('kv', 'readwrite');
+  const known = ((await tx.store.get('role-names')) as Record<string, string> | undefined) ?? {};
+  await tx.store.put({ ...known, ...names }, 'role-names');
+  await tx.done;
+}
