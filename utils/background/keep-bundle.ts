@@ -133,7 +133,7 @@ export async function keepBundles(
   if (accepted.length) deps.onAccepted?.(accepted.map((a) => a.link.url));
   const start = ({ link, captured }: (typeof accepted)[number]) => {
     const running = inFlight.get(link.url);
-    if (running) return running;
+    if (running) return running.then((record) => withRegion(deps, record, link, captured));
     const job = keepOne(deps, link, captured, page, source).finally(() => inFlight.delete(link.url));
     inFlight.set(link.url, job);
     return job;
@@ -148,6 +148,13 @@ export async function keepBundles(
   return result;
 }
 
+/** A second capture of a known link may name its region (the API response does, the dialog's text does not). */
+async function withRegion(deps: KeepBundleDeps, record: BundleRecord, link: BundleLink, captured: CapturedLink): Promise<BundleRecord> {
+  const region = describeLink(link, captured).region;
+  if (record.region !== undefined || region === undefined) return record;
+  return updateBundle(deps.db, record.id, (current) => ({ ...(current ?? record), region }));
+}
+
 async function keepOne(
   deps: KeepBundleDeps,
   link: BundleLink,
@@ -156,7 +163,7 @@ async function keepOne(
   source: CaptureSource,
 ): Promise<BundleRecord> {
   const known = await findBundleByLink(deps.db, link.url);
-  if (known && known.status !== 'checking') return known;
+  if (known && known.status !== 'checking') return withRegion(deps, known, link, captured);
 
   const described = describeLink(link, captured);
   const id = bundleIdOf(described);
