@@ -1,10 +1,11 @@
 // @vitest-environment node
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keepBundles, type KeepBundleDeps } from './keep-bundle';
-import { findBundleLinks } from './find-bundle-links';
-import { listBundles, openStore } from './store';
-import { startReplica, DB, type Replica } from '../tests/replica/server';
-import { replicaFetch } from '../tests/unit/fixtures/replica-fetch';
+import { findBundleLinks } from '../bundle/find-bundle-links';
+import { openStore } from '../store/schema';
+import { listBundles } from '../store/queries';
+import { startReplica, DB, type Replica } from '../../tests/replica/server';
+import { replicaFetch } from '../../tests/unit/fixtures/replica-fetch';
 
 let replica: Replica;
 beforeAll(async () => {
