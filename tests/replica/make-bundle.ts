@@ -15,6 +15,12 @@ export interface BundleSpec {
   notBefore?: Date;
   notAfter?: Date;
   caNotAfter?: Date;
+  /** config.json's and cqlshrc's host instead of `<dbId>-<region>.db.astra.datastax.com` (a custom domain, or a forgery). */
+  host?: string;
+  /** 'other-ca': the client cert is signed by another CA of the same name, while ca.crt stays the usual one. */
+  signedBy?: 'bundle-ca' | 'other-ca';
+  /** ca.crt (which signs the cert) lacks the CA basic constraint: it may not issue certificates. */
+  caWithoutCaFlag?: boolean;
 }
 
 /** The eight entries of a real bundle, in the order Astra writes them. */
@@ -51,8 +57,9 @@ export async function makeBundle(spec: BundleSpec): Promise<Uint8Array> {
 }
 
 export async function makeBundleParts(spec: BundleSpec): Promise<Record<string, Uint8Array>> {
-  const ca = certificateAuthority(spec.caNotAfter);
-  const host = bundleHost(spec);
+  const ca = certificateAuthority(spec.caNotAfter, spec.caWithoutCaFlag ? 'not-a-ca' : 'ca');
+  const signer = spec.signedBy === 'other-ca' ? certificateAuthority(spec.caNotAfter, 'other-ca') : ca;
+  const host = spec.host ?? bundleHost(spec);
   const client = generateRsaKey();
   const notBefore = spec.notBefore ?? new Date(Date.now() - 3600_000);
   const notAfter = spec.notAfter ?? new Date(notBefore.getTime() + TEN_YEARS_MS);
@@ -67,15 +74,15 @@ export async function makeBundleParts(spec: BundleSpec): Promise<Record<string, 
     { name: 'organizationalUnitName', value: 'Cloud' },
     { name: 'commonName', value: `client.${host}` },
   ]);
-  cert.setIssuer(ca.cert.subject.attributes);
+  cert.setIssuer(signer.cert.subject.attributes);
   cert.setExtensions([
     { name: 'basicConstraints', cA: false },
     { name: 'keyUsage', critical: true, digitalSignature: true, keyEncipherment: true },
     { name: 'extKeyUsage', clientAuth: true },
     { name: 'subjectKeyIdentifier' },
-    { name: 'authorityKeyIdentifier', keyIdentifier: ca.cert.generateSubjectKeyIdentifier().getBytes() },
+    { name: 'authorityKeyIdentifier', keyIdentifier: signer.cert.generateSubjectKeyIdentifier().getBytes() },
   ]);
-  cert.sign(ca.key, forge.md.sha256.create());
+  cert.sign(signer.key, forge.md.sha256.create());
   const certPem = forge.pki.certificateToPem(cert);
   const certDer = certificateDer(cert);
 
@@ -162,8 +169,8 @@ export async function zipBundle(
   return zip.generateAsync({ type: 'uint8array', compression: 'DEFLATE', streamFiles: true });
 }
 
-function certificateAuthority(notAfter?: Date): Authority {
-  const cacheKey = notAfter ? notAfter.toISOString() : 'default';
+function certificateAuthority(notAfter?: Date, variant: 'ca' | 'other-ca' | 'not-a-ca' = 'ca'): Authority {
+  const cacheKey = `${variant}|${notAfter ? notAfter.toISOString() : 'default'}`;
   const cached = authorities.get(cacheKey);
   if (cached) return cached;
   const pair = generateRsaKey();
@@ -178,7 +185,7 @@ function certificateAuthority(notAfter?: Date): Authority {
   cert.setSubject(name);
   cert.setIssuer(name);
   cert.setExtensions([
-    { name: 'basicConstraints', cA: true, critical: true },
+    { name: 'basicConstraints', cA: variant !== 'not-a-ca', critical: true },
     { name: 'keyUsage', critical: true, keyCertSign: true, cRLSign: true, digitalSignature: true },
     { name: 'subjectKeyIdentifier' },
   ]);

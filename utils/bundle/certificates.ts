@@ -4,7 +4,7 @@
  */
 // @peculiar/x509 needs the Reflect metadata polyfill loaded before it (tsyringe checks at load).
 import 'reflect-metadata';
-import { X509Certificate } from '@peculiar/x509';
+import { BasicConstraintsExtension, X509Certificate } from '@peculiar/x509';
 import { fail, ok, type Result } from '../shared/result';
 
 export interface CertificateFacts {
@@ -27,6 +27,10 @@ export interface ParsedCertificate {
   notBefore: Date;
   notAfter: Date;
   publicKey: PublicKeyMaterial;
+  /** True only when the certificate says it may sign others (basicConstraints cA). */
+  isCa: boolean;
+  /** The parsed certificate, to check signatures with (see `isIssuedBy`). */
+  x509: X509Certificate;
 }
 
 export type ParsedPrivateKey =
@@ -64,6 +68,8 @@ export function parseCertificatePem(text: string): Result<ParsedCertificate, Par
       notBefore,
       notAfter,
       publicKey,
+      isCa: cert.getExtension(BasicConstraintsExtension)?.ca === true,
+      x509: cert,
     });
   } catch {
     return fail('not-certificate', 'it is not a readable X.509 certificate', '');
@@ -83,6 +89,19 @@ export function parsePrivateKeyPem(text: string): Result<ParsedPrivateKey, Parse
     return fail('not-private-key', `it holds a PEM "${block.label}" block, not a private key`, '');
   } catch {
     return fail('not-private-key', 'it is not a readable private key', '');
+  }
+}
+
+/**
+ * Whether `issuer` signed `cert`: the issuer's name is the cert's issuer name and its key verifies the signature.
+ * Says nothing about `issuer` being a CA: ask `isCa` for that.
+ */
+export async function isIssuedBy(cert: ParsedCertificate, issuer: ParsedCertificate): Promise<boolean> {
+  if (cert.facts.issuer !== issuer.facts.subject) return false;
+  try {
+    return await cert.x509.verify({ publicKey: issuer.x509.publicKey, signatureOnly: true });
+  } catch {
+    return false;
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import JSZip from 'jszip';
 import {
+  isIssuedBy,
   keyMatchesCertificate,
   parseCertificatePem,
   parsePrivateKeyPem,
@@ -23,6 +24,8 @@ export type BundleProblemCode =
   | 'bad-config'
   | 'bad-certificate'
   | 'certificate-expired'
+  | 'certificate-untrusted'
+  | 'unusual-host'
   | 'certificate-expiring'
   | 'key-mismatch'
   | 'nested-folder'
@@ -507,6 +510,7 @@ async function inspectContents(contents: Map<string, Uint8Array>, now: Date, v: 
   if (ca) v.facts.certificates.ca = ca.facts;
   const cert = inspectCertificate('cert', 'client certificate', text('cert'), now, v);
   if (cert) v.facts.certificates.cert = cert.facts;
+  if (ca && cert) await inspectTrust(ca, cert, v);
 
   const keyText = text('key');
   if (keyText !== undefined) {
@@ -529,6 +533,19 @@ async function inspectContents(contents: Map<string, Uint8Array>, now: Date, v: 
     v.add('bad-certificate', 'cert.pfx is not a PKCS#12 file.', GET_BUNDLE_AGAIN, 'warning');
   }
 }
+
+/** Drivers trust only ca.crt: a client cert it did not issue, or a ca.crt that may not issue, fails mutual TLS. */
+async function inspectTrust(ca: ParsedCertificate, cert: ParsedCertificate, v: VerdictBuilder): Promise<void> {
+  const hint = "Use the bundle exactly as Astra made it: download it again from the database's Connect tab (Get Bundle).";
+  if (!ca.isCa) {
+    v.add('certificate-untrusted', 'The CA certificate (ca.crt) is not a certificate authority, so it cannot vouch for the client certificate.', hint);
+  } else if (!(await isIssuedBy(cert, ca))) {
+    v.add('certificate-untrusted', 'The client certificate (cert) was not issued by the bundle\'s CA certificate (ca.crt): the files do not belong together.', hint);
+  }
+}
+
+/** Every Astra database host: `<dbId>-<region>.db.astra.datastax.com`. */
+const ASTRA_DATABASE_HOST = /^[a-z0-9-]+\.db\.astra\.datastax\.com$/i;
 
 const HOST_PATTERN = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-([a-z0-9-]+?)\.db\./i;
 
@@ -567,6 +584,13 @@ function inspectConfig(text: string | undefined, v: VerdictBuilder): Record<stri
   if (c.cql_port !== undefined && !isPort(c.cql_port)) wrong.push('"cql_port" is not a whole number');
   if (wrong.length > 0) {
     v.add('bad-config', `config.json is not usable: ${wrong.join(', ')}.`, GET_BUNDLE_AGAIN);
+  } else if (!ASTRA_DATABASE_HOST.test(c.host as string)) {
+    v.add(
+      'unusual-host',
+      `config.json sends drivers to ${printable(String(c.host).slice(0, 120))}, which is not an Astra database host (*.db.astra.datastax.com).`,
+      'A custom-domain bundle names your own domain here: if you set one up, this is expected. Otherwise do not use this bundle; download it again from the Astra console.',
+      'warning',
+    );
   }
   const noPassword = ['keyStorePassword', 'trustStorePassword'].filter((f) => typeof c[f] !== 'string' || c[f] === '');
   if (noPassword.length > 0) {
