@@ -7,6 +7,7 @@ import { register } from 'tsx/esm/api';
 // Our TypeScript needs no tsconfig paths; ignoring tsconfig keeps the tool working before `wxt prepare` has run.
 register({ tsconfig: false });
 const { runScbCheck } = await import('../cli/scb-check.ts');
+const { parseConnectTo, probeBundle } = await import('../cli/probe-metadata.ts');
 
 /** At most maxBytes of a regular file; O_NONBLOCK so a path swapped for a FIFO after stat cannot block the open. */
 async function readRegularFile(path, maxBytes) {
@@ -26,10 +27,14 @@ async function readRegularFile(path, maxBytes) {
   }
 }
 
-process.exitCode = await runScbCheck(process.argv.slice(2), {
+const status = await runScbCheck(process.argv.slice(2), {
   readFile: readRegularFile,
   stat: (path) => stat(path),
   readdir: (path) => readdir(path),
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  probe: probeBundle,
+  parseConnectTo,
 });
+// A DNS lookup that timed out cannot be cancelled and would hold the process open until the resolver gives up.
+process.exit(status);

@@ -1,8 +1,19 @@
 /**
- * `scb-check [--json] PATH...`: checks secure connect bundles on disk with the same checker the extension uses.
- * The file system and output are passed in, so the whole tool is testable without Node; bin/scb-check.mjs wires Node.
+ * `scb-check [--json] [--probe ...] PATH...` and `scb-check --repair INPUT -o OUTPUT.zip`: checks secure connect
+ * bundles on disk with the same checker the extension uses, asks their metadata service, or repairs a re-zipped or
+ * unpacked one. The file system, the probe and output are passed in, so the tool is testable without Node;
+ * bin/scb-check.mjs wires Node.
  */
-import { BUNDLE_LIMITS, checkBundle, checkBundleSize, type BundleFacts, type BundleProblem } from '../utils/bundle/check-bundle';
+import type { ProbeOptions, ProbeResult } from './probe-metadata';
+import {
+  BUNDLE_LIMITS,
+  checkBundle,
+  checkBundleSize,
+  type BundleFacts,
+  type BundleProblem,
+  type BundleVerdict,
+} from '../utils/bundle/check-bundle';
+import type { Problem, Result } from '../utils/shared/result';
 
 /** What `stat` tells; the optional kinds word the refusal of a path that is not a regular file. */
 export interface PathInfo {
@@ -23,6 +34,10 @@ export interface ScbCheckIo {
   stdout(text: string): void;
   stderr(text: string): void;
   now?: () => Date;
+  /** Asks the metadata service of a checked bundle (cli/probe-metadata.ts); without it --probe is refused. */
+  probe?: (bytes: Uint8Array, verdict: BundleVerdict, options: ProbeOptions) => Promise<Result<ProbeResult>>;
+  /** Parses --connect-to's HOST:PORT (cli/probe-metadata.ts). */
+  parseConnectTo?: (text: string) => { host: string; port: number } | undefined;
 }
 
 export type CliProblem = Omit<BundleProblem, 'code'> & {
@@ -34,59 +49,148 @@ export interface CliReport {
   ok: boolean;
   problems: CliProblem[];
   facts: BundleFacts | null;
+  /** With --probe, when the bundle holds what a probe needs. */
+  probe?: ProbeResult;
 }
 
-export const USAGE = `Usage: scb-check [--json] PATH...
+export const USAGE = `Usage: scb-check [--json] [--probe [--connect-to HOST:PORT] [--timeout SECONDS]] BUNDLE.zip...
 
-Checks that each PATH is a secure connect bundle a driver will accept, and says why not.
-  --json      print an array of { path, ok, problems, facts } instead of one line per file
-  -h, --help  print this help
+Checks that each BUNDLE.zip is a secure connect bundle a driver will accept, and says why not.
+  --json                print an array of { path, ok, problems, facts[, probe] } instead of lines
+  --probe               then ask the bundle's metadata service, as every driver does first: a mutual-TLS
+                        GET https://<config.host>:<config.port>/metadata with the bundle's cert and key,
+                        trusting only its ca.crt, and say at which stage (dns, tcp, tls, http, metadata)
+                        and why it fails
+  --connect-to HOST:PORT  connect there instead (a proxy, a private endpoint, a test server); the TLS name
+                        and its check stay on config.host
+  --timeout SECONDS     limit of each probe stage (default 10)
+  -h, --help            print this help
 
-Exit status: 0 when every bundle is good, 1 when any is not, 2 on usage errors or a path that is unreadable
-or not a regular file (a pipe, a device).
+Exit status: 0 when every bundle is good (and, with --probe, its metadata service answered), 1 when any is
+not, 2 on usage errors or a path that is unreadable or not a regular file (a pipe, a device).
 `;
 
 const BUNDLE_FILES = ['config.json', 'cert', 'key', 'ca.crt', 'identity.jks', 'trustStore.jks'];
+const DEFAULT_TIMEOUT_SECONDS = 10;
+const MAX_TIMEOUT_SECONDS = 600;
 
-export async function runScbCheck(argv: string[], io: ScbCheckIo): Promise<number> {
+interface CliOptions {
+  json: boolean;
+  probe?: ProbeOptions;
+  paths: string[];
+}
+
+/** The options, 'help', or a usage error to print. */
+function parseArguments(argv: string[], io: ScbCheckIo): CliOptions | 'help' | { usage: string } {
   let json = false;
+  let probe = false;
+  let connectToText: string | undefined;
+  let timeoutText: string | undefined;
   const paths: string[] = [];
   let optionsEnded = false;
-  for (const arg of argv) {
-    if (!optionsEnded && arg === '--') optionsEnded = true;
-    else if (!optionsEnded && arg === '--json') json = true;
-    else if (!optionsEnded && (arg === '-h' || arg === '--help')) {
-      io.stdout(USAGE);
-      return 0;
-    } else if (!optionsEnded && arg.startsWith('-') && arg !== '-') {
-      io.stderr(`scb-check: unknown option ${arg}\n\n${USAGE}`);
-      return 2;
-    } else paths.push(arg);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const valueOf = (name: string): string | undefined => {
+      const inline = arg.startsWith(`${name}=`) ? arg.slice(name.length + 1) : undefined;
+      if (inline !== undefined) return inline;
+      i++;
+      return argv[i];
+    };
+    if (optionsEnded || arg === '-' || !arg.startsWith('-')) paths.push(arg);
+    else if (arg === '--') optionsEnded = true;
+    else if (arg === '--json') json = true;
+    else if (arg === '--probe') probe = true;
+    else if (arg === '--connect-to' || arg.startsWith('--connect-to=')) {
+      connectToText = valueOf('--connect-to');
+      if (connectToText === undefined) return { usage: '--connect-to needs HOST:PORT' };
+    } else if (arg === '--timeout' || arg.startsWith('--timeout=')) {
+      timeoutText = valueOf('--timeout');
+      if (timeoutText === undefined) return { usage: '--timeout needs a number of seconds' };
+    } else if (arg === '-h' || arg === '--help') return 'help';
+    else return { usage: `unknown option ${arg}` };
   }
-  if (paths.length === 0) {
-    io.stderr(`scb-check: no bundle given\n\n${USAGE}`);
+  if ((connectToText !== undefined || timeoutText !== undefined) && !probe) {
+    return { usage: `${connectToText !== undefined ? '--connect-to' : '--timeout'} only goes with --probe` };
+  }
+  if (paths.length === 0) return { usage: 'no bundle given' };
+  const options: CliOptions = { json, paths };
+  if (probe) {
+    const seconds = timeoutText === undefined ? DEFAULT_TIMEOUT_SECONDS : Number(timeoutText);
+    if (!/^\d+(\.\d+)?$/.test(timeoutText ?? '10') || !(seconds > 0) || seconds > MAX_TIMEOUT_SECONDS) {
+      return { usage: `--timeout takes a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS}, not "${timeoutText}"` };
+    }
+    options.probe = { timeoutMs: Math.round(seconds * 1000) };
+    if (connectToText !== undefined) {
+      const connectTo = io.parseConnectTo?.(connectToText);
+      if (!connectTo) return { usage: `--connect-to takes HOST:PORT (e.g. 127.0.0.1:29080 or [::1]:29080), not "${connectToText}"` };
+      options.probe.connectTo = connectTo;
+    }
+  }
+  return options;
+}
+
+export async function runScbCheck(argv: string[], io: ScbCheckIo): Promise<number> {
+  const options = parseArguments(argv, io);
+  if (options === 'help') {
+    io.stdout(USAGE);
+    return 0;
+  }
+  if ('usage' in options) {
+    io.stderr(`scb-check: ${options.usage}\n\n${USAGE}`);
+    return 2;
+  }
+  if (options.probe && !io.probe) {
+    io.stderr('scb-check: --probe is not available here\n');
     return 2;
   }
 
   const reports: CliReport[] = [];
   let unreadable = false;
-  for (const path of paths) {
-    const report = await checkPath(path, io);
+  for (const path of options.paths) {
+    const { report, bytes, verdict } = await checkPath(path, io);
     if (report.problems.some((p) => p.code === 'unreadable' || p.code === 'not-a-file')) unreadable = true;
+    let skipped: Problem | undefined;
+    if (options.probe && bytes && verdict) {
+      const probed = await io.probe!(bytes, verdict, options.probe);
+      if (probed.ok) report.probe = probed.value;
+      else skipped = probed.error;
+    }
     reports.push(report);
-    if (!json) io.stdout(`${formatLine(report)}\n`);
+    if (!options.json) {
+      io.stdout(`${formatLine(report)}\n`);
+      if (options.probe && (report.probe || skipped)) io.stdout(`${formatProbeLine(report.probe, skipped)}\n`);
+    }
   }
-  if (json) io.stdout(`${JSON.stringify(reports, null, 2)}\n`);
+  if (options.json) io.stdout(`${JSON.stringify(reports, null, 2)}\n`);
   if (unreadable) return 2;
-  return reports.every((r) => r.ok) ? 0 : 1;
+  return reports.every((r) => r.ok && (!options.probe || r.probe?.ok)) ? 0 : 1;
 }
 
-async function checkPath(path: string, io: ScbCheckIo): Promise<CliReport> {
+/** The indented line under a bundle's line: what its metadata service said, or why it was not asked. */
+export function formatProbeLine(probe: ProbeResult | undefined, skipped?: Problem): string {
+  if (!probe) return `  probe skipped: ${skipped?.message ?? 'not probed.'}`;
+  if (probe.ok && probe.metadata) {
+    const m = probe.metadata;
+    const points = `${m.contactPoints} contact point${m.contactPoints === 1 ? '' : 's'}`;
+    return `  probe OK: the metadata service answered (${m.region ? `region ${m.region}, ` : ''}local DC ${m.localDc}, SNI proxy ${m.sniProxy}, ${points}); drivers can start connecting.`;
+  }
+  const p = probe.problem!;
+  return `  probe FAILED at ${probe.stage}, ${p.code}: ${p.message} Hint: ${p.hint}`;
+}
+
+interface Checked {
+  report: CliReport;
+  /** The bytes read and their verdict, when the path was a file that was read. */
+  bytes?: Uint8Array;
+  verdict?: BundleVerdict;
+}
+
+async function checkPath(path: string, io: ScbCheckIo): Promise<Checked> {
   let info: PathInfo;
   try {
     info = await io.stat(path);
   } catch (e) {
-    return unreadableReport(path, e);
+    return { report: unreadableReport(path, e) };
   }
   const size = info.size;
   if (info.isDirectory()) {
@@ -94,52 +198,40 @@ async function checkPath(path: string, io: ScbCheckIo): Promise<CliReport> {
     try {
       names = await io.readdir(path);
     } catch (e) {
-      return unreadableReport(path, e);
+      return { report: unreadableReport(path, e) };
     }
     if (names.some((n) => BUNDLE_FILES.includes(n))) {
-      return {
-        path,
-        ok: false,
-        problems: [
-          {
-            code: 'extracted-folder',
-            severity: 'error',
-            message: 'This is a folder holding the files of an unpacked bundle, not the bundle itself; drivers need the .zip.',
-            hint: "Use the original secure-connect-<database>.zip as downloaded (a browser that opens downloads unpacks it into this folder), or download it again from the database's Connect tab.",
-          },
-        ],
-        facts: null,
+      const problem: CliProblem = {
+        code: 'extracted-folder',
+        severity: 'error',
+        message: 'This is a folder holding the files of an unpacked bundle, not the bundle itself; drivers need the .zip.',
+        hint: "Use the original secure-connect-<database>.zip as downloaded (a browser that opens downloads unpacks it into this folder), or download it again from the database's Connect tab. scb-check --repair FOLDER -o bundle.zip rebuilds it.",
       };
+      return { report: { path, ok: false, problems: [problem], facts: null } };
     }
-    return {
-      path,
-      ok: false,
-      problems: [
-        {
-          code: 'unreadable',
-          severity: 'error',
-          message: 'This is a folder, not a bundle file.',
-          hint: 'Give the path of the secure-connect-<database>.zip file.',
-        },
-      ],
-      facts: null,
+    const problem: CliProblem = {
+      code: 'unreadable',
+      severity: 'error',
+      message: 'This is a folder, not a bundle file.',
+      hint: 'Give the path of the secure-connect-<database>.zip file.',
     };
+    return { report: { path, ok: false, problems: [problem], facts: null } };
   }
   // A FIFO would block the read until a writer comes, and /dev/zero never ends: only regular files are read.
-  if (!info.isFile()) return notAFileReport(path, info);
+  if (!info.isFile()) return { report: notAFileReport(path, info) };
   // A file far too large to be a bundle is judged by its size, without reading it into memory.
   const bySize = checkBundleSize(size, { name: baseName(path) });
-  if (bySize) return { path, ...bySize };
+  if (bySize) return { report: { path, ...bySize } };
   let bytes: Uint8Array;
   try {
     // One byte past the limit is enough for the checker to say "too large" if the file grew since stat.
     bytes = await io.readFile(path, BUNDLE_LIMITS.fileBytes + 1);
   } catch (e) {
-    if (errorCode(e) === 'ENOTREGULAR') return notAFileReport(path, info);
-    return unreadableReport(path, e);
+    if (errorCode(e) === 'ENOTREGULAR') return { report: notAFileReport(path, info) };
+    return { report: unreadableReport(path, e) };
   }
   const verdict = await checkBundle(bytes, { name: baseName(path), ...(io.now ? { now: io.now() } : {}) });
-  return { path, ok: verdict.ok, problems: verdict.problems, facts: verdict.facts };
+  return { report: { path, ok: verdict.ok, problems: verdict.problems, facts: verdict.facts }, bytes, verdict };
 }
 
 function errorCode(error: unknown): string {

@@ -169,6 +169,43 @@ export async function zipBundle(
   return zip.generateAsync({ type: 'uint8array', compression: 'DEFLATE', streamFiles: true });
 }
 
+/** Which CA signs: the one in every bundle's ca.crt, or another of the same name (another environment's). */
+export type AuthorityName = 'ca' | 'other-ca';
+
+/** The CA certificate (PEM) that signs bundles, as in their ca.crt: servers trust client certificates with it. */
+export function authorityPem(opts: { caNotAfter?: Date; authority?: AuthorityName } = {}): string {
+  return certificateAuthority(opts.caNotAfter, opts.authority).pem;
+}
+
+/**
+ * A TLS server certificate for `hosts` (the metadata service's `<dbId>-<region>.db.astra.datastax.com` names),
+ * signed by the bundles' CA, so a client that trusts only a bundle's ca.crt accepts it; `authority: 'other-ca'` signs
+ * with the other CA of the same name instead.
+ */
+export function issueServerCertificate(
+  hosts: string[],
+  opts: { caNotAfter?: Date; authority?: AuthorityName } = {},
+): { key: string; cert: string; ca: string } {
+  const ca = certificateAuthority(opts.caNotAfter, opts.authority);
+  const pair = generateRsaKey();
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.publicKeyFromPem(pair.publicPem);
+  cert.serialNumber = serialNumber();
+  cert.validity.notBefore = new Date(Date.now() - 3600_000);
+  cert.validity.notAfter = new Date(Date.now() + TEN_YEARS_MS);
+  cert.setSubject([{ name: 'commonName', value: hosts[0] ?? 'localhost' }]);
+  cert.setIssuer(ca.cert.subject.attributes);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: false },
+    { name: 'keyUsage', critical: true, digitalSignature: true, keyEncipherment: true },
+    { name: 'extKeyUsage', serverAuth: true },
+    { name: 'subjectAltName', altNames: hosts.map((value) => ({ type: 2, value })) },
+    { name: 'authorityKeyIdentifier', keyIdentifier: ca.cert.generateSubjectKeyIdentifier().getBytes() },
+  ]);
+  cert.sign(ca.key, forge.md.sha256.create());
+  return { key: pair.pkcs1Pem, cert: forge.pki.certificateToPem(cert), ca: ca.pem };
+}
+
 function certificateAuthority(notAfter?: Date, variant: 'ca' | 'other-ca' | 'not-a-ca' = 'ca'): Authority {
   const cacheKey = `${variant}|${notAfter ? notAfter.toISOString() : 'default'}`;
   const cached = authorities.get(cacheKey);
