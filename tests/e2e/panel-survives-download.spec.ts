@@ -1,0 +1,46 @@
+/**
+ * The moment the panel exists for: the user clicks Download. The click navigates to the storage host (a
+ * download, not a route change), so the in-page panel must stay with its dialog, verdict and countdown alive.
+ */
+import type { BrowserContext, Page } from '@playwright/test';
+import { readdirSync } from 'node:fs';
+import { test, expect } from './fixtures';
+import { DB, ORG } from '../replica/fixtures';
+
+async function saveDownloadsTo(context: BrowserContext, page: Page, dir: string) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: dir, eventsEnabled: true });
+}
+
+const finished = (dir: string) => readdirSync(dir).filter((name) => !name.endsWith('.crdownload'));
+
+test('Download Secure Bundle in the Get Bundle dialog: the verdict panel stays and keeps counting down', async ({ context, downloadDir }) => {
+  const page = await context.newPage();
+  await saveDownloadsTo(context, page, downloadDir);
+  await page.goto(`https://astra.datastax.com/org/${ORG.id}/database/${DB.inventory.id}/connect`);
+  await page.getByRole('button', { name: 'Get Bundle' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Secure Connect Bundle Download' });
+  const panel = dialog.getByTestId('astra-companion-bundle-panel');
+  await expect(panel).toContainText('Verified');
+  await dialog.getByRole('link', { name: 'Download Secure Bundle' }).click();
+  await expect.poll(() => finished(downloadDir)).toEqual(['secure-connect-inventory.zip']);
+  const before = await panel.innerText();
+  await expect(panel).toContainText('Verified');
+  // Still alive: the countdown moves on.
+  await expect(panel).not.toHaveText(before, { timeout: 5_000 });
+  await expect(panel).toContainText(/Link valid for [45]:\d\d/);
+});
+
+test('Download SCB on a vector database: the floating verdict panel stays after the download starts', async ({ context, downloadDir }) => {
+  const page = await context.newPage();
+  await saveDownloadsTo(context, page, downloadDir);
+  await page.goto(`https://astra.datastax.com/org/${ORG.id}/database/${DB.vectors.id}`);
+  await page.getByRole('button', { name: 'More' }).first().click();
+  await page.getByRole('menuitem', { name: 'Download SCB' }).click();
+  await expect.poll(() => finished(downloadDir), { timeout: 15_000 }).toHaveLength(1);
+  const panel = page.getByTestId('astra-companion-floating-panel');
+  await expect(panel).toContainText('Verified', { timeout: 15_000 });
+  // Download SCB navigates the tab to the storage link: nothing of that may stop the in-page features.
+  await page.waitForTimeout(1500);
+  await expect(panel).toContainText('Verified');
+});
