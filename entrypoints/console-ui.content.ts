@@ -4,6 +4,7 @@ import { askBackground, type CapturedInTabMessage } from '@/utils/protocol/messa
 import { isDatabasePage, isTokensPage } from '@/utils/astra/routes';
 import { watchTokenDisplays } from '@/components/console/token-capture';
 import { watchDownloadWarnings } from '@/components/console/download-warning-panel';
+import { followRoute } from '@/components/console/follow-route';
 
 interface Env {
   /** Called when the background captured something from this tab's network traffic. */
@@ -54,6 +55,7 @@ export default defineContentScript({
               shared.onStoreChanged.add(listener);
               return () => shared.onStoreChanged.delete(listener);
             },
+            lifetime: lifetime.signal,
           },
           signal,
         );
@@ -106,6 +108,6 @@ export default defineContentScript({
 
     const features = runFeatures([bundlePanels, tokenDisplays, downloadWarnings], env, lifetime.signal);
     features.update(new URL(location.href));
-    ctx.addEventListener(window, 'wxt:locationchange', ({ newUrl }) => features.update(newUrl));
+    followRoute((url) => features.update(url), lifetime.signal);
   },
 });

@@ -20,6 +20,8 @@ export interface BundlePanelEnv {
   saveCopy(id: string): Promise<string | null>;
   /** Calls back whenever the background says stored bundles changed; returns the unsubscribe. */
   onStoreChanged(listener: () => void): () => void;
+  /** The content script's own life (an extension reload ends it); panels never outlive it. */
+  lifetime?: AbortSignal;
 }
 
 const DIALOG_TITLE = /secure connect bundle|download scb|secure bundle/i;
@@ -141,9 +143,32 @@ function isBundleDialog(dialog: Element): boolean {
   return DIALOG_TITLE.test(dialog.textContent ?? '') || dialog.querySelector('a[href*="secure-connect"]') !== null;
 }
 
-/** Watches for bundle dialogs while on a database page; `signal` ends it on route change. */
+/** Ends `controller` once `dialog` has left the page (or the content script ends). */
+function endWithDialog(dialog: Element, controller: AbortController, doc: Document, lifetime: AbortSignal): void {
+  if (lifetime.aborted || !dialog.isConnected) return controller.abort();
+  const observer = new MutationObserver(() => {
+    if (!dialog.isConnected) controller.abort();
+  });
+  observer.observe(doc.body ?? doc.documentElement, { childList: true, subtree: true });
+  const end = () => controller.abort();
+  lifetime.addEventListener('abort', end, { once: true });
+  controller.signal.addEventListener('abort', () => {
+    observer.disconnect();
+    lifetime.removeEventListener('abort', end);
+  });
+}
+
+/**
+ * Watches for bundle dialogs while on a database page; `signal` ends the watching on a route change, but a panel
+ * already in an open dialog lives as long as that dialog, and the floating panel its minute.
+ */
 export function watchBundleDialogs(env: BundlePanelEnv, signal: AbortSignal): { floating(urls: string[]): void } {
+  const lifetime = env.lifetime ?? signal;
   const attached = new Map<Element, AbortController>();
+  signal.addEventListener('abort', () => {
+    for (const [dialog, controller] of attached) endWithDialog(dialog, controller, env.document, lifetime);
+    attached.clear();
+  });
   let onDialogAttached = () => {};
   const scan = () => {
     for (const [dialog, controller] of attached) {
@@ -155,7 +180,6 @@ export function watchBundleDialogs(env: BundlePanelEnv, signal: AbortSignal): { 
     for (const dialog of env.document.querySelectorAll('[role="dialog"]')) {
       if (attached.has(dialog) || !isBundleDialog(dialog)) continue;
       const controller = new AbortController();
-      signal.addEventListener('abort', () => controller.abort());
       attached.set(dialog, controller);
       attachToDialog(dialog, env, controller.signal);
       onDialogAttached();
@@ -170,7 +194,7 @@ export function watchBundleDialogs(env: BundlePanelEnv, signal: AbortSignal): { 
     if (signal.aborted || dialogOpen()) return;
     if (!floating) {
       const controller = new AbortController();
-      signal.addEventListener('abort', () => controller.abort());
+      lifetime.addEventListener('abort', () => controller.abort(), { once: true });
       const panel = createPanelHost('astra-companion-floating-panel', { floating: true, label: 'Astra Companion bundle check' });
       env.document.body.append(panel.host);
       const current = { controller, view: statusView(panel, env, controller.signal) };

@@ -44,3 +44,14 @@ test('Download SCB on a vector database: the floating verdict panel stays after 
   await page.waitForTimeout(1500);
   await expect(panel).toContainText('Verified');
 });
+
+test('route changes are still followed: from Settings to a database and its Connect tab, the panel starts', async ({ context }) => {
+  const page = await context.newPage();
+  await page.goto(`https://astra.datastax.com/org/${ORG.id}/settings/tokens`);
+  await expect(page.getByRole('button', { name: 'Generate Token' })).toBeVisible();
+  await page.getByRole('link', { name: DB.inventory.name, exact: true }).click();
+  await page.getByRole('link', { name: 'Connect' }).click();
+  await expect(page).toHaveURL(/\/connect$/);
+  await page.getByRole('button', { name: 'Get Bundle' }).click();
+  await expect(page.getByRole('dialog', { name: 'Secure Connect Bundle Download' }).getByTestId('astra-companion-bundle-panel')).toContainText('Verified');
+});
