@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { bundleHost, makeBundleParts, zipBundle } from '../tests/replica/make-bundle';
 import { startMetadataService, type MetadataService } from '../tests/replica/metadata-service';
+import { DB, startReplica } from '../tests/replica/server';
 import { parseConnectTo, probeBundle, readMetadata } from './probe-metadata';
 import { runScbCheck, type CliReport, type ScbCheckIo } from './scb-check';
 
@@ -244,6 +245,25 @@ describe('the DataStax Node.js driver judges the stand-in', () => {
     ] as const) {
       await service.setFault(fault);
       await expect(driverFetch(bundle), fault).rejects.toThrow(error);
+    }
+  });
+});
+
+describe('the replica (npm start) serves its demo bundles a metadata service', () => {
+  it('probes every region of every active database OK', async () => {
+    const replica = await startReplica();
+    try {
+      for (const db of [DB.orders, DB.inventory, DB.vectors]) {
+        for (const dc of db.datacenters) {
+          const { io, out } = memoryIo({ 'demo.zip': replica.bundleFor(db.id, dc.region) });
+          const status = await runScbCheck(['--json', '--probe', '--connect-to', replica.metadataService.connectTo, 'demo.zip'], io);
+          const [report] = JSON.parse(out.stdout) as CliReport[];
+          expect(report!.probe, `${db.name} ${dc.region}`).toMatchObject({ ok: true, metadata: { region: dc.region, localDc: dc.region } });
+          expect(status).toBe(0);
+        }
+      }
+    } finally {
+      await replica.close();
     }
   });
 });

@@ -82,21 +82,26 @@ export async function startMetadataService(opts: {
     ]),
   );
   const good = issueServerCertificate(hosts);
-  const contexts = {
-    good: { key: good.key, cert: good.cert, ca: [authorityPem()] },
-    otherCa: (() => {
-      const other = issueServerCertificate(hosts, { authority: 'other-ca' });
-      return { key: other.key, cert: other.cert, ca: [authorityPem()] };
-    })(),
-    otherHost: (() => {
-      const other = issueServerCertificate(['00000000-0000-4000-8000-000000000000-nowhere-1.db.astra.datastax.com']);
-      return { key: other.key, cert: other.cert, ca: [authorityPem()] };
-    })(),
+  const goodContext = { key: good.key, cert: good.cert, ca: [authorityPem()] };
+  // The fault certificates are made on first use: RSA key generation is the slow part of starting.
+  const faultContexts = new Map<MetadataFault, { key: string; cert: string; ca: string[] }>();
+  const contextFor = (next: MetadataFault) => {
+    if (next !== 'wrong-server-ca' && next !== 'wrong-host') return goodContext;
+    let context = faultContexts.get(next);
+    if (!context) {
+      const issued =
+        next === 'wrong-server-ca'
+          ? issueServerCertificate(hosts, { authority: 'other-ca' })
+          : issueServerCertificate(['00000000-0000-4000-8000-000000000000-nowhere-1.db.astra.datastax.com']);
+      context = { key: issued.key, cert: issued.cert, ca: [authorityPem()] };
+      faultContexts.set(next, context);
+    }
+    return context;
   };
   let fault: MetadataFault = opts.fault ?? 'none';
   const requests: MetadataService['requests'] = [];
 
-  const https = createHttpsServer({ ...contexts.good, requestCert: true, rejectUnauthorized: true }, (req, res) => answer(req, res));
+  const https = createHttpsServer({ ...goodContext, requestCert: true, rejectUnauthorized: true }, (req, res) => answer(req, res));
   // A refused handshake is the point of some faults: keep it off the test output.
   https.on('tlsClientError', () => {});
   let refusing: Promise<{ child: ChildProcess; port: number; dir: string }> | undefined;
@@ -159,9 +164,7 @@ export async function startMetadataService(opts: {
     connectTo: `127.0.0.1:${port}`,
     async setFault(next) {
       fault = next;
-      const context =
-        next === 'wrong-server-ca' ? contexts.otherCa : next === 'wrong-host' ? contexts.otherHost : contexts.good;
-      https.setSecureContext(context);
+      https.setSecureContext(contextFor(next));
       if (next === 'refuse-client-cert') {
         refusing ??= startRefusingServer(good);
         await refusing;

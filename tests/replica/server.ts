@@ -14,7 +14,8 @@ import { handleDevopsApi } from './devops-api';
 import { DATABASES, ORG, ROLES } from './fixtures';
 import { API_HOST, ASTRA_HOST, ASTRA_ORIGIN, STORAGE_HOST } from './hosts';
 import { readBody, sendJson } from './http-io';
-import { makeBundle } from './make-bundle';
+import { bundleHost, makeBundle } from './make-bundle';
+import { startMetadataService, type MetadataService } from './metadata-service';
 import type { IssuedToken } from './mint-token';
 import { DEFAULT_FAULTS, type Faults, type ReplicaState, type StoredObject } from './replica-state';
 import { loadTls } from './replica-tls';
@@ -56,6 +57,8 @@ export interface Replica {
   apiToken: string;
   /** Signs a storage link for any object key (e.g. one that does not exist), valid from `date` (default now). */
   signStorageLink(key: string, opts?: { date?: Date; lifetimeSeconds?: number }): string;
+  /** The databases' metadata service (mutual TLS, the bundles' CA) for `scb-check --probe --connect-to`. */
+  metadataService: MetadataService;
   close(): Promise<void>;
 }
 
@@ -154,6 +157,12 @@ export async function startReplica(opts: { port?: number; faults?: Partial<Fault
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
+  // A hibernated database has no bundle to probe (Get Bundle answers 409), so only active ones are served.
+  const metadataService = await startMetadataService({
+    databases: DATABASES.filter((db) => db.status === 'ACTIVE').flatMap((db) =>
+      db.datacenters.map((dc) => ({ host: bundleHost({ dbId: db.id, region: dc.region }), region: dc.region })),
+    ),
+  });
   const hostRules = [ASTRA_HOST, API_HOST, STORAGE_HOST].map((h) => `MAP ${h} 127.0.0.1:${port}`).join(',');
 
   return {
@@ -178,11 +187,15 @@ export async function startReplica(opts: { port?: number; faults?: Partial<Fault
     signStorageLink(key, { date = new Date(), lifetimeSeconds = state.faults.linkLifetimeSeconds } = {}) {
       return state.signer.presign(key, date, lifetimeSeconds);
     },
-    close() {
-      return new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      });
+    metadataService,
+    async close() {
+      await Promise.all([
+        metadataService.close(),
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          for (const socket of sockets) socket.destroy();
+        }),
+      ]);
     },
   };
 }

@@ -138,6 +138,7 @@ Astra Companion demo
   Browser:  ${browserPath}${HEADLESS ? ' (headless)' : ''}
   Replica:  https://127.0.0.1:${replica.port}  (serves astra.datastax.com, api.astra.datastax.com and the bundle bucket)
   Port:     ${replica.port}
+  Metadata: ${replica.metadataService.connectTo}  (GET /metadata for the demo bundles, for scb-check --probe)
   Opened:   ${replica.origin}/  -> ${org}
 
 A short tour:
@@ -153,6 +154,8 @@ A short tour:
           { slowBodyMs: 300 }, { linkDateOffsetSeconds: 600 }
        await fetch('/__replica/reset', { method: 'POST' })
      An expired link opened in the browser shows S3's "Request has expired" XML.
+  6. Probe a downloaded bundle against the replica's metadata service (mutual TLS with the bundle's own CA):
+       npx scb-check --probe --connect-to ${replica.metadataService.connectTo} ~/Downloads/secure-connect-orders.zip
 
 Database ids: orders ${DB.orders.id}, vectors ${DB.vectors.id}
 Ctrl-C stops the browser and the replica and removes the temporary profile.
