@@ -45,7 +45,7 @@ export interface RequestDeps {
   /** Tells the console tab what was captured from its traffic (for the in-page panels). */
   notifyTab(tabId: number, message: CapturedInTabMessage): void;
   injectConsoleUi(tabId: number, frameId: number): Promise<void>;
-  keepTokens?(tokens: CapturedToken[], page: string, source: string): Promise<{ accepted: number; dropped: number; records: TokenRecord[] }>;
+  keepTokens?(tokens: CapturedToken[], page: string, source: string): Promise<{ accepted: number; dropped: number; conflicts: number; records: TokenRecord[] }>;
   tokenRequests?: TokenRequestDeps;
   exportRequests?: ExportRequestDeps;
   dismissWarning?(id: string): Promise<void>;
@@ -98,7 +98,8 @@ export function createRequestHandler(deps: RequestDeps) {
 
   /** Keeps links and tokens captured in a console tab, and tells the tab what was accepted. */
   async function keepCaptures(links: CapturedLink[], tokens: CapturedToken[], page: string, source: CaptureSource, tabId?: number) {
-    const keptTokens = tokens.length && deps.keepTokens ? await deps.keepTokens(tokens, page, source) : { accepted: 0, dropped: tokens.length, records: [] };
+    const keptTokens = tokens.length && deps.keepTokens ? await deps.keepTokens(tokens, page, source) : { accepted: 0, dropped: tokens.length, conflicts: 0, records: [] };
+    if (keptTokens.conflicts) deps.notifyChanged('warnings');
     if (keptTokens.accepted) {
       deps.notifyChanged('tokens', tabId);
       if (tabId !== undefined) {

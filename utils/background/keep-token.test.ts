@@ -3,7 +3,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { keepTokens, type SealedToken } from './keep-token';
 import { openStore } from '../store/schema';
 import { createVault } from '../vault/vault';
-import { getKv, listTokens } from '../store/queries';
+import { getKv, getToken, listTokens, listWarnings } from '../store/queries';
+import { listTokenConflicts } from './token-conflicts';
 import { setKv } from '../store/writes';
 
 const SECRET_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._,+-';
@@ -39,11 +40,13 @@ describe('keepTokens', () => {
     expect(opened).toEqual({ ok: true, value: { token: generated.token, secret: generated.secret } });
   });
 
-  it('flags a secret that does not hash to the token, and never lets it replace a matching one', async () => {
+  it('never keeps a secret that does not hash to the token: the token is kept alone, the secret apart, and a matching one joins later', async () => {
     const { db, vault, deps } = await setup();
     const generated = makeToken(makeSecret());
-    await keepTokens(deps, [{ ...generated, secret: makeSecret() }], 'p', 'network');
-    expect((await listTokens(db))[0]).toMatchObject({ secretCheck: 'mismatch', hasSecret: true });
+    const first = await keepTokens(deps, [{ ...generated, secret: makeSecret() }], 'p', 'network');
+    expect(first).toMatchObject({ accepted: 1, conflicts: 1 });
+    expect((await listTokens(db))[0]).toMatchObject({ secretCheck: 'no-secret', hasSecret: false });
+    expect(await listWarnings(db)).toMatchObject([{ code: 'token-secret-mismatch' }]);
     await keepTokens(deps, [generated], 'p', 'dom');
     expect((await listTokens(db))[0]).toMatchObject({ secretCheck: 'match', source: 'network+dom' });
     await keepTokens(deps, [{ ...generated, secret: makeSecret() }], 'p', 'file');
@@ -89,5 +92,65 @@ describe('keepTokens', () => {
     expect((await vault.open(record!.sealed)).ok).toBe(false);
     expect((await vault.unlock('correct horse battery')).ok).toBe(true);
     expect(await vault.open<SealedToken>(record!.sealed)).toEqual({ ok: true, value: { token: generated.token, secret: generated.secret } });
+  });
+
+  it('attack: a page reports the same client id with a made-up secret and a token that hashes to it; the kept token stays', async () => {
+    const { db, vault, deps } = await setup();
+    const real = makeToken(makeSecret());
+    await keepTokens(deps, [real], 'p', 'network');
+    const before = await getToken(db, real.clientId);
+    // The forgery is self-consistent: its secret matches its own token, just not the kept one.
+    const forged = makeToken(makeSecret(), real.clientId);
+    for (const capture of [forged, { token: forged.token, clientId: forged.clientId }]) {
+      expect(await keepTokens(deps, [capture], 'https://astra.datastax.com/', 'network')).toMatchObject({ accepted: 0, conflicts: 1 });
+    }
+    expect(await getToken(db, real.clientId)).toEqual(before);
+    expect(await vault.open<SealedToken>(before!.sealed)).toEqual({ ok: true, value: { token: real.token, secret: real.secret } });
+    // Kept apart, sealed, and shown once (one warning per client id, however many reports).
+    const conflicts = await listTokenConflicts(db);
+    expect(conflicts).toHaveLength(2);
+    expect(conflicts.every((c) => c.reason === 'different-token')).toBe(true);
+    expect(JSON.stringify(conflicts)).not.toContain(forged.secret);
+    expect(await vault.open<SealedToken>(conflicts[0]!.sealed)).toEqual({ ok: true, value: { token: forged.token, secret: forged.secret } });
+    const warnings = await listWarnings(db);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ code: 'token-different-token', message: expect.stringContaining('2 such reports') });
+    // The same forgery again is a repeat: counted once.
+    await keepTokens(deps, [forged], 'p', 'network');
+    expect(await listTokenConflicts(db)).toHaveLength(2);
+  });
+
+  it('attack while the vault is locked: the forged token still cannot replace the kept one', async () => {
+    const { db, vault, deps } = await setup();
+    expect((await vault.setPassphrase(null, 'correct horse battery')).ok).toBe(true);
+    const real = makeToken(makeSecret());
+    await keepTokens(deps, [{ token: real.token, clientId: real.clientId }], 'p', 'network');
+    await vault.lock();
+    const before = await getToken(db, real.clientId);
+    const forged = makeToken(makeSecret(), real.clientId);
+    expect(await keepTokens(deps, [forged], 'p', 'network')).toMatchObject({ accepted: 0, conflicts: 1 });
+    expect(await getToken(db, real.clientId)).toEqual(before);
+    // The real secret still joins the real token while locked: sealing needs only the public key.
+    expect(await keepTokens(deps, [real], 'p', 'dom')).toMatchObject({ accepted: 1, conflicts: 0 });
+    expect(await getToken(db, real.clientId)).toMatchObject({ secretCheck: 'match', hasSecret: true });
+    expect((await vault.unlock('correct horse battery')).ok).toBe(true);
+    const kept = await getToken(db, real.clientId);
+    expect(await vault.open<SealedToken>(kept!.sealed)).toEqual({ ok: true, value: { token: real.token, secret: real.secret } });
+  });
+
+  it('a record kept before fingerprints: recognised when the vault opens it, kept apart when it cannot', async () => {
+    const { db, vault, deps } = await setup();
+    const real = makeToken(makeSecret());
+    await keepTokens(deps, [{ token: real.token, clientId: real.clientId }], 'p', 'network');
+    const { tokenSha256: _dropped, ...old } = (await getToken(db, real.clientId))!;
+    await db.put('tokens', old);
+    expect(await keepTokens(deps, [real], 'p', 'dom')).toMatchObject({ accepted: 1, conflicts: 0 });
+    expect(await getToken(db, real.clientId)).toMatchObject({ secretCheck: 'match', tokenSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+
+    await db.put('tokens', old);
+    expect((await vault.setPassphrase(null, 'correct horse battery')).ok).toBe(true);
+    await vault.lock();
+    expect(await keepTokens(deps, [real], 'p', 'dom')).toMatchObject({ accepted: 0, conflicts: 1 });
+    expect(await getToken(db, real.clientId)).toEqual(old);
   });
 });

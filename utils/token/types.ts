@@ -5,6 +5,8 @@ export interface TokenRecord {
   /** Encrypted `{ token, secret? }`, sealed by the vault. */
   sealed: unknown;
   maskedToken: string;
+  /** SHA-256 of the whole token, hex: tells the kept token from another one under the same client id, vault locked or not. */
+  tokenSha256?: string;
   hasSecret: boolean;
   secretCheck: 'match' | 'mismatch' | 'no-secret';
   role?: string;

@@ -1,0 +1,68 @@
+/**
+ * Issue 11, weakness 1, performed as an attacker would: a script on the console page dispatches the page hook's own
+ * event with the real token's client id and a made-up, self-consistent token and secret. Nothing kept may change.
+ */
+import type { Page } from '@playwright/test';
+import { test, expect } from './fixtures';
+import { ORG } from '../replica/fixtures';
+
+const tokensPage = `https://astra.datastax.com/org/${ORG.id}/settings/tokens`;
+
+/** Runs in the page: a forged token for `clientId` whose hash part is sha256 of a made-up secret, sent as the hook does. */
+function forgeToken(page: Page, clientId: string, withSecret: boolean) {
+  return page.evaluate(
+    async ({ clientId, withSecret }) => {
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+      const secret = Array.from(crypto.getRandomValues(new Uint8Array(128)), (b) => alphabet[b % alphabet.length]).join('');
+      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(secret)));
+      const token = `AstraCS:${clientId}:${Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+      const body = JSON.stringify(withSecret ? { clientId, secret, token, orgId: crypto.randomUUID(), roles: ['Organization Administrator'] } : { token });
+      window.dispatchEvent(new CustomEvent('astra-companion:response', { detail: JSON.stringify({ via: 'fetch', url: '/v2/clientIdSecrets', status: 200, body }) }));
+      return { token, secret };
+    },
+    { clientId, withSecret },
+  );
+}
+
+test('attack 1: a forged capture with the same client id never replaces the kept token; it is kept apart and shown as a warning', async ({ context, replica, serviceWorker, openPopup }) => {
+  const page = await context.newPage();
+  await page.goto(tokensPage);
+  await page.getByLabel('Select a Token Role').selectOption({ label: 'Database Administrator' });
+  await page.getByRole('button', { name: 'Generate Token' }).click();
+  await expect(page.getByTestId('astra-companion-token-panel')).toContainText('Saved in Astra Companion');
+  const issued = replica.issuedTokens.at(-1)!;
+  const keptBefore = await serviceWorker.evaluate(() => new Promise((resolve) => {
+    const open = indexedDB.open('astra-companion');
+    open.onsuccess = () => {
+      const get = open.result.transaction('tokens').objectStore('tokens').getAll();
+      get.onsuccess = () => resolve(JSON.stringify(get.result));
+    };
+  }));
+
+  const forged = [await forgeToken(page, issued.clientId, true), await forgeToken(page, issued.clientId, false)];
+
+  const popup = await openPopup();
+  await popup.getByRole('tab', { name: /Warnings/ }).click();
+  const warning = popup.locator('[data-testid="warning-row"][data-code="token-different-token"]');
+  await expect(warning).toHaveCount(1);
+  await expect(warning).toContainText('The kept token was not replaced');
+  await expect(warning).toContainText('2 such reports');
+
+  await popup.getByRole('tab', { name: /Tokens/ }).click();
+  const rows = popup.getByTestId('token-row');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('Database Administrator');
+  await rows.first().getByRole('button', { name: 'Reveal' }).click();
+  await expect(rows.first().getByTestId('revealed-token')).toHaveText(issued.token);
+  await expect(rows.first().getByTestId('revealed-secret')).toHaveText(issued.secret);
+  const keptAfter = await serviceWorker.evaluate(() => new Promise((resolve) => {
+    const open = indexedDB.open('astra-companion');
+    open.onsuccess = () => {
+      const get = open.result.transaction('tokens').objectStore('tokens').getAll();
+      get.onsuccess = () => resolve(JSON.stringify(get.result));
+    };
+  }));
+  expect(keptAfter).toBe(keptBefore);
+  const content = await popup.content();
+  for (const { secret } of forged) expect(content).not.toContain(secret);
+});
