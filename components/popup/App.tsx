@@ -1,19 +1,25 @@
 import type { ComponentType } from 'preact';
-import { useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import { askBackground } from '@/utils/protocol/messages';
 import { type CompanionDb } from '@/utils/store/schema';
 import { BundleList } from './BundleList';
 import type { ClipboardLike } from './CopyButton';
 import type { ClipboardGuardPermission, TabProps } from './tab-props';
 import { useNow, useStoreData, type RuntimeLike } from './use-store-data';
+import { useListWindow, type ListOrder, type ListSource } from './use-list-window';
+import { MoreRows } from './MoreRows';
+import { bundleSummaries, bundlesByIds, countBundles, countTokens, newestBundles, newestTokens, tokenSummaries, tokensByIds, type TokenRow } from '@/utils/store/queries';
 import type { BundleRecord } from '@/utils/bundle/types';
 import { clearBundles, deleteBundle } from '@/utils/store/writes';
 
 type Tab = 'bundles' | 'tokens' | 'warnings' | 'backup';
 type BundleSort = 'newest' | 'database' | 'expiry';
 const TABS: readonly Tab[] = ['bundles', 'tokens', 'warnings', 'backup'];
-/** Rows drawn at first: a store of 1,000 bundles must not slow the popup's first frame. */
-const FIRST_ROWS = 30;
+/** Rows per page: the first page fills the popup; more load as the user scrolls. */
+const PAGE_ROWS = 30;
+const ORDER_OF: Record<BundleSort, ListOrder> = { newest: 'newest', database: 'name', expiry: 'expiry' };
+const bundleSource: ListSource<BundleRecord> = { count: countBundles, newest: newestBundles, summaries: bundleSummaries, byIds: bundlesByIds };
+const tokenSource: ListSource<TokenRow> = { count: countTokens, newest: newestTokens, summaries: tokenSummaries, byIds: tokensByIds };
 
 export interface AppProps {
   openDb: () => Promise<CompanionDb>;
@@ -40,30 +46,21 @@ function useTabComponent(tab: Tab): ComponentType<any> | null {
   return loaded[tab] ?? null;
 }
 
-const matches = (query: string, ...fields: Array<string | undefined>) =>
-  !query || fields.some((field) => field?.toLowerCase().includes(query));
-
-export function sortBundles(records: BundleRecord[], sort: BundleSort): BundleRecord[] {
-  const sorted = [...records];
-  if (sort === 'database') sorted.sort((a, b) => a.dbName.localeCompare(b.dbName) || (a.region ?? '').localeCompare(b.region ?? ''));
-  else if (sort === 'expiry') sorted.sort((a, b) => (b.expiresAt ?? 0) - (a.expiresAt ?? 0));
-  else sorted.sort((a, b) => b.capturedAt - a.capturedAt);
-  return sorted;
-}
-
 export function App(props: AppProps) {
   const [tab, setTab] = useState<Tab>(() => TABS.find((t) => location.hash === `#${t}`) ?? 'bundles');
-  const data = useStoreData(props.openDb, props.runtime, { withTokens: tab === 'tokens' || tab === 'backup' });
+  const data = useStoreData(props.openDb, props.runtime);
   const [query, setQuery] = useState('');
   const [sort, setSort] = useState<BundleSort>('newest');
-  const [showAll, setShowAll] = useState(false);
-  const now = useNow(data.bundles.some((b) => b.expiresAt !== undefined && b.expiresAt > Date.now() - 1000) || tab === 'tokens');
+  const q = query.trim().toLowerCase();
+  const bundleWindow = useListWindow(bundleSource, data.db, { active: tab === 'bundles', query: q, order: ORDER_OF[sort], version: data.version, pageSize: PAGE_ROWS });
+  const tokenWindow = useListWindow(tokenSource, data.db, { active: tab === 'tokens', query: q, order: 'newest', version: data.version, pageSize: PAGE_ROWS });
+  const now = useNow(bundleWindow.rows.some((b) => b.expiresAt !== undefined && b.expiresAt > Date.now() - 1000) || tab === 'tokens');
   const TabComponent = useTabComponent(tab);
 
   useLayoutEffect(() => {
     // The bench reads this mark: the first frame that shows stored data (as its baseline page marks its own).
-    if (!data.loading) requestAnimationFrame(() => performance.getEntriesByName('popup-ready').length || performance.mark('popup-ready'));
-  }, [data.loading]);
+    if (!data.loading && bundleWindow.ready) requestAnimationFrame(() => performance.getEntriesByName('popup-ready').length || performance.mark('popup-ready'));
+  }, [data.loading, bundleWindow.ready]);
 
   const bundleActions = {
     async saveCopy(id: string) {
@@ -84,21 +81,7 @@ export function App(props: AppProps) {
     },
   };
 
-  const q = query.trim().toLowerCase();
-  const bundles = useMemo(
-    () => sortBundles(data.bundles.filter((b) => matches(q, b.dbName, b.region, b.dbId, b.fileName)), sort),
-    [data.bundles, q, sort],
-  );
-  const tokens = useMemo(() => data.tokens.filter((t) => matches(q, t.role, t.clientId, t.label, t.orgId)), [data.tokens, q]);
   const openWarnings = data.warnings.filter((w) => !w.dismissed);
-  const limit = <T,>(items: T[]) => (showAll ? items : items.slice(0, FIRST_ROWS));
-  const more = (count: number, what: string) =>
-    !showAll && count > FIRST_ROWS && (
-      <button type="button" class="btn show-all" onClick={() => setShowAll(true)}>
-        Show all {count} {what}
-      </button>
-    );
-
   const tabProps: TabProps = {
     data,
     runtime: props.runtime,
@@ -111,7 +94,7 @@ export function App(props: AppProps) {
   };
 
   const tabs: Array<[Tab, string, number | null]> = [
-    ['bundles', 'Bundles', data.bundles.length],
+    ['bundles', 'Bundles', data.bundleCount],
     ['tokens', 'Tokens', data.tokenCount],
     ['warnings', 'Warnings', openWarnings.length],
     ['backup', 'Backup', null],
@@ -152,11 +135,11 @@ export function App(props: AppProps) {
       </header>
       <main>
         <div id={`panel-${tab}`} role="tabpanel" aria-labelledby={`tab-${tab}`}>
-          {data.loading ? (
+          {data.loading || (tab === 'bundles' && !bundleWindow.ready) ? (
             <p class="loading">Loading…</p>
           ) : tab === 'bundles' ? (
             <>
-              {data.bundles.length > 1 && (
+              {data.bundleCount > 1 && (
                 <label class="sort">
                   Sort{' '}
                   <select value={sort} onChange={(event) => setSort((event.target as HTMLSelectElement).value as BundleSort)}>
@@ -166,19 +149,19 @@ export function App(props: AppProps) {
                   </select>
                 </label>
               )}
-              {q && bundles.length === 0 && data.bundles.length > 0 ? (
+              {q && bundleWindow.matched === 0 && data.bundleCount > 0 ? (
                 <p class="empty">No bundle matches “{query}”.</p>
               ) : (
-                <BundleList records={limit(bundles)} now={now} clipboard={props.clipboard} actions={bundleActions} />
+                <BundleList records={bundleWindow.rows} total={data.bundleCount} now={now} clipboard={props.clipboard} actions={bundleActions} />
               )}
-              {more(bundles.length, 'bundles')}
+              <MoreRows hasMore={bundleWindow.hasMore} shown={bundleWindow.rows.length} total={bundleWindow.matched ?? data.bundleCount} what="bundles" onMore={bundleWindow.loadMore} />
             </>
-          ) : !TabComponent || (tab === 'tokens' && data.tokenCount > 0 && data.tokens.length === 0 && !q) ? (
+          ) : !TabComponent || (tab === 'tokens' && !tokenWindow.ready) ? (
             <p class="loading">Loading…</p>
           ) : tab === 'tokens' ? (
             <>
-              <TabComponent {...tabProps} tokens={limit(tokens)} />
-              {more(tokens.length, 'tokens')}
+              <TabComponent {...tabProps} tokens={tokenWindow.rows} matched={tokenWindow.matched} />
+              <MoreRows hasMore={tokenWindow.hasMore} shown={tokenWindow.rows.length} total={tokenWindow.matched ?? data.tokenCount} what="tokens" onMore={tokenWindow.loadMore} />
             </>
           ) : (
             <TabComponent {...tabProps} />

@@ -29,7 +29,7 @@ export default function BackupTab(props: TabProps) {
       importAll={(bytes, options) => askBackground(runtime, 'import-store', { base64: bytesToBase64(bytes), ...options })}
       saveFile={props.saveFile ?? saveInBrowser}
       tokenCount={data.tokenCount}
-      bundleCount={data.bundles.length}
+      bundleCount={data.bundleCount}
       vaultLocked={locked}
       onImported={() => void data.refresh()}
       openInTab={() => props.openTab(`${location.origin}${location.pathname}#backup`)}

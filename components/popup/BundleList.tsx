@@ -122,7 +122,7 @@ function BundleRow(props: { record: BundleRecord; now: number; clipboard: Clipbo
   );
 }
 
-export function BundleList(props: { records: BundleRecord[]; now: number; clipboard: ClipboardLike; actions: BundleActions }) {
+export function BundleList(props: { records: BundleRecord[]; total?: number; now: number; clipboard: ClipboardLike; actions: BundleActions }) {
   const [confirmClear, setConfirmClear] = useState(false);
   if (props.records.length === 0) {
     return (
@@ -170,7 +170,7 @@ export function BundleList(props: { records: BundleRecord[]; now: number; clipbo
       <div class="footer-actions">
         {confirmClear ? (
           <span class="confirm">
-            Delete all {props.records.length} bundles?{' '}
+            Delete all {props.total ?? props.records.length} bundles?{' '}
             <button type="button" class="btn danger" onClick={() => props.actions.clearAll().then(() => setConfirmClear(false))}>
               Delete all
             </button>

@@ -5,6 +5,9 @@ import { LockIcon } from './VaultPanel';
 import './tokens.css';
 import type { TokenRecord } from '@/utils/token/types';
 
+/** Lists get tokens without their sealed boxes (store/queries' TokenRow). */
+type ShownToken = Omit<TokenRecord, 'sealed'>;
+
 export interface TokenListActions {
   /** The token and its secret in the clear (the vault must be unlocked). */
   reveal(id: string): Promise<Result<{ token: string; secret?: string }>>;
@@ -17,7 +20,7 @@ export interface TokenListActions {
 }
 
 export interface TokenListProps {
-  tokens: TokenRecord[];
+  tokens: ShownToken[];
   now: number;
   /** The vault is locked: nothing secret can be read, so reveal, copy and download are off. */
   locked: boolean;
@@ -53,7 +56,7 @@ function When(props: { at: number; now: number }) {
   );
 }
 
-function LabelEditor(props: { token: TokenRecord; onSave(label: string): Promise<void> }) {
+function LabelEditor(props: { token: ShownToken; onSave(label: string): Promise<void> }) {
   const { token } = props;
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState('');
@@ -148,7 +151,7 @@ function LabelEditor(props: { token: TokenRecord; onSave(label: string): Promise
   );
 }
 
-function TokenRow(props: { token: TokenRecord; now: number; locked: boolean; actions: TokenListActions }) {
+function TokenRow(props: { token: ShownToken; now: number; locked: boolean; actions: TokenListActions }) {
   const { token, now, locked, actions } = props;
   const [revealed, setRevealed] = useState<{ value: Revealed; at: number } | null>(null);
   const [busy, setBusy] = useState<Busy>(null);

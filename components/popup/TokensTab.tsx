@@ -6,18 +6,19 @@ import { copyThenClear } from './clipboard-clear';
 import { sha256Hex } from '@/utils/token/token';
 import type { TabProps } from './tab-props';
 import type { TokenRecord } from '@/utils/token/types';
+import type { TokenRow } from '@/utils/store/queries';
 import type { VaultStatus } from '@/utils/vault/types';
 import { deleteToken, updateToken } from '@/utils/store/writes';
 
 /** The Tokens tab: the vault's lock state and the token list. Loaded when first opened. */
-export default function TokensTab(props: TabProps & { tokens: TokenRecord[] }) {
+export default function TokensTab(props: TabProps & { tokens: TokenRow[]; matched: number | null }) {
   const { runtime, data } = props;
   const [vault, setVault] = useState<VaultStatus | null>(null);
   const refreshVault = useCallback(async () => {
     const status = await askBackground(runtime, 'vault-status', {}).catch(() => null);
     setVault(status?.ok ? status.value : null);
   }, [runtime]);
-  useEffect(() => void refreshVault(), [refreshVault, data.tokens]);
+  useEffect(() => void refreshVault(), [refreshVault, data.version]);
 
   const withRefresh = async <T extends { ok: boolean; error?: { code: string } }>(answer: Promise<T>): Promise<T> => {
     const result = await answer;
@@ -58,7 +59,7 @@ export default function TokensTab(props: TabProps & { tokens: TokenRecord[] }) {
           <span>Clear copied secrets from the clipboard after 30 s, even with the popup closed</span>
         </label>
       )}
-      {props.query && props.tokens.length === 0 && data.tokens.length > 0 ? (
+      {props.query && props.matched === 0 && data.tokenCount > 0 ? (
         <p class="empty">No token matches “{props.query}”.</p>
       ) : (
         <TokenList

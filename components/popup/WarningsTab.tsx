@@ -1,6 +1,7 @@
 import { askBackground } from '@/utils/protocol/messages';
 import { browserKindOf, browserSettingUrl } from '@/utils/downloads/judge-download';
 import { connectUrlFor } from '@/utils/background/watch-downloads';
+import { getBundle } from '@/utils/store/queries';
 import { CheckFile } from './CheckFile';
 import { WarningList } from './WarningList';
 import type { TabProps } from './tab-props';
@@ -19,8 +20,8 @@ export default function WarningsTab(props: TabProps) {
             const answer = await askBackground(runtime, 'save-bundle-copy', { id });
             return answer.ok ? 'Saving the verified copy…' : `${answer.error.message} ${answer.error.hint}`;
           },
-          freshLink(bundleId: string | undefined) {
-            openTab(connectUrlFor(data.bundles.find((b) => b.id === bundleId)));
+          async freshLink(bundleId: string | undefined) {
+            openTab(connectUrlFor(bundleId && data.db ? await getBundle(data.db, bundleId) : undefined));
           },
           async dismiss(id: string) {
             await askBackground(runtime, 'dismiss-warning', { id });

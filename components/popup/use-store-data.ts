@@ -1,9 +1,7 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { type CompanionDb } from '@/utils/store/schema';
-import type { BundleRecord } from '@/utils/bundle/types';
-import type { TokenRecord } from '@/utils/token/types';
 import type { WarningRecord } from '@/utils/downloads/types';
-import { listBundles, listTokens, listWarnings } from '@/utils/store/queries';
+import { countBundles, countTokens, listWarnings } from '@/utils/store/queries';
 
 export interface RuntimeLike {
   sendMessage(message: unknown): Promise<unknown>;
@@ -15,32 +13,27 @@ export interface RuntimeLike {
 
 export interface StoreData {
   loading: boolean;
-  bundles: BundleRecord[];
-  /** Loaded only with `withTokens`; `tokenCount` is always there. */
-  tokens: TokenRecord[];
+  /** Counted through the store, never by reading the records. */
+  bundleCount: number;
   tokenCount: number;
   warnings: WarningRecord[];
   db: CompanionDb | null;
+  /** Goes up each time the store changed: lists re-read their window. */
+  version: number;
   refresh(): Promise<void>;
 }
 
-/** Loads the store, and reloads it whenever the background says something changed. */
-export function useStoreData(openDb: () => Promise<CompanionDb>, runtime: RuntimeLike, options: { withTokens: boolean }): StoreData {
-  const [state, setState] = useState({ loading: true, bundles: [] as BundleRecord[], tokens: [] as TokenRecord[], tokenCount: 0, warnings: [] as WarningRecord[] });
+/** Counts and warnings; lists load their own window (use-list-window.ts). Reloads when the background says something changed. */
+export function useStoreData(openDb: () => Promise<CompanionDb>, runtime: RuntimeLike): StoreData {
+  const [state, setState] = useState({ loading: true, bundleCount: 0, tokenCount: 0, warnings: [] as WarningRecord[], version: 0, db: null as CompanionDb | null });
   const dbRef = useRef<CompanionDb | null>(null);
 
-  // Token records are read only once a view needs them; the first frame needs just their count.
   const refresh = useCallback(async () => {
     const db = (dbRef.current ??= await openDb());
-    const [bundles, tokens, tokenCount, warnings] = await Promise.all([
-      listBundles(db),
-      options.withTokens ? listTokens(db) : Promise.resolve([]),
-      db.count('tokens'),
-      listWarnings(db),
-    ]);
-    // Every list comes in one state update: one render, no layout jump between lists.
-    setState({ loading: false, bundles, tokens, tokenCount, warnings });
-  }, [openDb, options.withTokens]);
+    const [bundleCount, tokenCount, warnings] = await Promise.all([countBundles(db), countTokens(db), listWarnings(db)]);
+    // One state update: one render, no layout jump between the tab counts.
+    setState((current) => ({ loading: false, bundleCount, tokenCount, warnings, version: current.version + 1, db }));
+  }, [openDb]);
 
   // A layout effect: the reads start right after the first render, not a frame later.
   useLayoutEffect(() => {
@@ -62,7 +55,7 @@ export function useStoreData(openDb: () => Promise<CompanionDb>, runtime: Runtim
     };
   }, [refresh, runtime]);
 
-  return { ...state, db: dbRef.current, refresh };
+  return { ...state, refresh };
 }
 
 /** The current time, ticking every second while `active`; countdowns need nothing more. */

@@ -54,3 +54,94 @@ export async function listDownloadWatches(db: CompanionDb): Promise<DownloadWatc
 export async function roleNameOf(db: CompanionDb, id: string): Promise<string | undefined> {
   return ((await db.get('kv', 'role-names')) as Record<string, string> | undefined)?.[id];
 }
+
+// ---------------------------------------------------------------------------------------------
+// What lists draw: counts from the store, pages through the capture-time indexes, small summaries for search
+// and sorting. A list never reads bundle bytes, and token rows come without their sealed boxes.
+// ---------------------------------------------------------------------------------------------
+
+/** A token as a list draws it: everything but the sealed box. */
+export type TokenRow = Omit<TokenRecord, 'sealed'>;
+
+export function toTokenRow(record: TokenRecord): TokenRow {
+  const { sealed: _sealed, ...row } = record;
+  return row;
+}
+
+export function countBundles(db: CompanionDb): Promise<number> {
+  return db.count('bundles');
+}
+
+export function countTokens(db: CompanionDb): Promise<number> {
+  return db.count('tokens');
+}
+
+/** Newest first: `limit` records after the first `offset`, read through the capture-time index. */
+async function newestPage<S extends 'bundles' | 'tokens'>(db: CompanionDb, store: S, offset: number, limit: number) {
+  const records: Array<S extends 'bundles' ? BundleRecord : TokenRecord> = [];
+  let cursor = await db.transaction(store).store.index('byCapturedAt').openCursor(null, 'prev');
+  if (cursor && offset > 0) cursor = await cursor.advance(offset);
+  while (cursor && records.length < limit) {
+    records.push(cursor.value as (typeof records)[number]);
+    cursor = await cursor.continue();
+  }
+  return records;
+}
+
+export function newestBundles(db: CompanionDb, offset: number, limit: number): Promise<BundleRecord[]> {
+  return newestPage(db, 'bundles', offset, limit) as Promise<BundleRecord[]>;
+}
+
+export async function newestTokens(db: CompanionDb, offset: number, limit: number): Promise<TokenRow[]> {
+  return ((await newestPage(db, 'tokens', offset, limit)) as TokenRecord[]).map(toTokenRow);
+}
+
+/** The records with these ids, in this order (ids deleted meanwhile are left out); one transaction. */
+export async function bundlesByIds(db: CompanionDb, ids: readonly string[]): Promise<BundleRecord[]> {
+  const store = db.transaction('bundles').store;
+  const found = await Promise.all(ids.map((id) => store.get(id)));
+  return found.filter((record): record is BundleRecord => record !== undefined);
+}
+
+export async function tokensByIds(db: CompanionDb, ids: readonly string[]): Promise<TokenRow[]> {
+  const store = db.transaction('tokens').store;
+  const found = await Promise.all(ids.map((id) => store.get(id)));
+  return found.filter((record): record is TokenRecord => record !== undefined).map(toTokenRow);
+}
+
+/** What search and sorting need of a record: its id, its sort keys and its searchable text, in lower case. */
+export interface RecordSummary {
+  id: string;
+  capturedAt: number;
+  expiresAt?: number;
+  /** Database name then region for bundles, role for tokens: the "by name" order. */
+  name: string;
+  text: string;
+}
+
+const lower = (...fields: Array<string | undefined>) => fields.filter(Boolean).join('\n').toLowerCase();
+
+export function bundleSummaryOf(record: BundleRecord): RecordSummary {
+  return {
+    id: record.id,
+    capturedAt: record.capturedAt,
+    expiresAt: record.expiresAt,
+    name: `${record.dbName}\u0000${record.region ?? ''}`,
+    text: lower(record.dbName, record.region, record.dbId, record.fileName),
+  };
+}
+
+export function tokenSummaryOf(record: TokenRecord): RecordSummary {
+  return { id: record.id, capturedAt: record.capturedAt, name: record.role ?? '', text: lower(record.role, record.clientId, record.label, record.orgId) };
+}
+
+/** Up to `limit` summaries of records whose id comes after `after`, in id order: a chunk of a full scan. */
+export async function bundleSummaries(db: CompanionDb, after: string | undefined, limit: number): Promise<RecordSummary[]> {
+  const range = after === undefined ? undefined : IDBKeyRange.lowerBound(after, true);
+  return (await db.getAll('bundles', range, limit)).map(bundleSummaryOf);
+}
+
+export async function tokenSummaries(db: CompanionDb, after: string | undefined, limit: number): Promise<RecordSummary[]> {
+  const range = after === undefined ? undefined : IDBKeyRange.lowerBound(after, true);
+  return (await db.getAll('tokens', range, limit)).map(tokenSummaryOf);
+}

@@ -12,7 +12,8 @@ import type { DownloadWatch, WarningRecord } from '../downloads/types';
 import type { TokenRecord } from '../token/types';
 
 export const DB_NAME = 'astra-companion';
-export const DB_VERSION = 1;
+/** 2: indexes for paging and counting (bundles and tokens by capture time, warnings by creation time). */
+export const DB_VERSION = 2;
 
 export interface BundleFile {
   id: string;
@@ -22,10 +23,10 @@ export interface BundleFile {
 }
 
 interface CompanionSchema extends DBSchema {
-  bundles: { key: string; value: BundleRecord; indexes: { byLink: string } };
+  bundles: { key: string; value: BundleRecord; indexes: { byLink: string; byCapturedAt: number } };
   bundleFiles: { key: string; value: BundleFile };
-  tokens: { key: string; value: TokenRecord };
-  warnings: { key: string; value: WarningRecord };
+  tokens: { key: string; value: TokenRecord; indexes: { byCapturedAt: number } };
+  warnings: { key: string; value: WarningRecord; indexes: { byCreatedAt: number } };
   downloads: { key: number; value: DownloadWatch };
   kv: { key: string; value: unknown };
 }
@@ -35,7 +36,7 @@ export type CompanionDb = IDBPDatabase<CompanionSchema>;
 /** Opens (and creates or upgrades) the store. Tests pass a fresh name per test to isolate themselves. */
 export function openStore(name = DB_NAME): Promise<CompanionDb> {
   return openDB<CompanionSchema>(name, DB_VERSION, {
-    upgrade(db, oldVersion) {
+    upgrade(db, oldVersion, _newVersion, tx) {
       if (oldVersion < 1) {
         const bundles = db.createObjectStore('bundles', { keyPath: 'id' });
         bundles.createIndex('byLink', 'link', { unique: false });
@@ -44,6 +45,12 @@ export function openStore(name = DB_NAME): Promise<CompanionDb> {
         db.createObjectStore('warnings', { keyPath: 'id' });
         db.createObjectStore('downloads', { keyPath: 'downloadId' });
         db.createObjectStore('kv');
+      }
+      if (oldVersion < 2) {
+        // Indexes are built from the records already there: an upgrade keeps every record as it was.
+        tx.objectStore('bundles').createIndex('byCapturedAt', 'capturedAt', { unique: false });
+        tx.objectStore('tokens').createIndex('byCapturedAt', 'capturedAt', { unique: false });
+        tx.objectStore('warnings').createIndex('byCreatedAt', 'createdAt', { unique: false });
       }
     },
   });
