@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Node launcher for scb-check: runs the TypeScript checker through tsx, and wires the real file system and streams.
 import { constants } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { register } from 'tsx/esm/api';
 
 // Our TypeScript needs no tsconfig paths; ignoring tsconfig keeps the tool working before `wxt prepare` has run.
@@ -27,10 +28,23 @@ async function readRegularFile(path, maxBytes) {
   }
 }
 
+/** Written beside the target and renamed over it, so a failed write never leaves half a bundle. */
+async function writeWholeFile(path, bytes) {
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeFile(temp, bytes, { flag: 'wx' });
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
 const status = await runScbCheck(process.argv.slice(2), {
   readFile: readRegularFile,
   stat: (path) => stat(path),
   readdir: (path) => readdir(path),
+  writeFile: writeWholeFile,
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   probe: probeBundle,

@@ -1,10 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeBundleParts, zipBundle } from '../tests/replica/make-bundle';
 import { S3_EXPIRED } from '../tests/unit/fixtures/storage-errors';
+import { checkBundle } from '../utils/bundle/check-bundle';
+import { readZipDirectory } from '../utils/zip/zip-directory';
 import { runScbCheck, type CliReport, type ScbCheckIo } from './scb-check';
 
 const spec = { dbId: '5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d', dbName: 'ledger', region: 'eu-west-1' };
@@ -192,5 +194,90 @@ describe('bin/scb-check.mjs on real files', () => {
     expect(r.error).toBeUndefined();
     expect(r.status).toBe(2);
     expect(r.stdout).toContain('/dev/zero: FAILED not-a-file: This is a device, not a file.');
+  });
+});
+
+describe('bin/scb-check.mjs --repair on real files and folders', () => {
+  let dir: string;
+  const bin = join(__dirname, '..', 'bin', 'scb-check.mjs');
+  const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+  const entryNames = (bytes: Uint8Array) => {
+    const read = readZipDirectory(bytes, { maxEntries: 64 });
+    return read.ok ? read.directory.entries.map((e) => e.name) : [];
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'scb-repair-'));
+    writeFileSync(join(dir, 'rezipped.zip'), await zipBundle(parts, { folder: 'secure-connect-ledger', macosx: true }));
+    writeFileSync(join(dir, 'expired.zip'), S3_EXPIRED);
+    // A folder as Finder leaves it: the files, a .DS_Store, and an AppleDouble folder beside them.
+    const unpacked = join(dir, 'Downloads', 'secure-connect-ledger');
+    mkdirSync(join(unpacked, '__MACOSX'), { recursive: true });
+    for (const [name, data] of Object.entries(parts)) {
+      writeFileSync(join(unpacked, name), data);
+      writeFileSync(join(unpacked, '__MACOSX', `._${name}`), new Uint8Array(26));
+    }
+    writeFileSync(join(unpacked, '.DS_Store'), new Uint8Array([0, 0, 0, 1]));
+    const keyless = join(dir, 'keyless');
+    mkdirSync(keyless);
+    for (const [name, data] of Object.entries(parts)) if (name !== 'key') writeFileSync(join(keyless, name), data);
+    mkdirSync(join(dir, 'photos'));
+    writeFileSync(join(dir, 'photos', 'beach.jpg'), new Uint8Array([0xff, 0xd8, 0xff]));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('repairs a re-zipped bundle into a flat one in Astra order, checks it and exits 0', async () => {
+    const r = run('--repair', 'rezipped.zip', '-o', 'repaired.zip');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const [summary, verdict] = r.stdout.trimEnd().split('\n');
+    expect(summary).toBe(
+      'Repaired rezipped.zip -> repaired.zip: 8 entries from the files under "secure-connect-ledger", flat, in Astra\'s order; left out 8 other paths (8 in __MACOSX/).',
+    );
+    expect(verdict).toMatch(/^repaired.zip: OK \(database /);
+    const repaired = new Uint8Array(readFileSync(join(dir, 'repaired.zip')));
+    expect(entryNames(repaired)).toEqual(['ca.crt', 'key', 'cert', 'identity.jks', 'trustStore.jks', 'config.json', 'cqlshrc', 'cert.pfx']);
+    expect((await checkBundle(repaired)).ok).toBe(true);
+  });
+
+  it('repairs an unpacked folder on disk, leaving .DS_Store and __MACOSX out', async () => {
+    const r = run('--json', '--repair', join('Downloads', 'secure-connect-ledger'), '--output', 'from-folder.zip');
+    expect(r.status).toBe(0);
+    const [report] = JSON.parse(r.stdout) as CliReport[];
+    expect(report!.ok).toBe(true);
+    expect(report!.repair).toMatchObject({ folder: '', missing: [], entries: expect.arrayContaining(['key', 'cert']) });
+    expect(report!.repair!.dropped).toEqual(expect.arrayContaining(['.DS_Store', '__MACOSX/._config.json']));
+    for (const password of passwords) expect(r.stdout).not.toContain(password);
+    expect(entryNames(new Uint8Array(readFileSync(join(dir, 'from-folder.zip'))))).toHaveLength(8);
+  });
+
+  it('writes what is there and reports a missing key as missing, exit 1', () => {
+    const r = run('--repair', 'keyless', '-o', 'keyless.zip');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('missing, not made up: key.');
+    expect(r.stdout).toMatch(/keyless.zip: FAILED missing-entry: The bundle lacks key/);
+    expect(entryNames(new Uint8Array(readFileSync(join(dir, 'keyless.zip'))))).not.toContain('key');
+  });
+
+  it('refuses input that is not a bundle at all and writes nothing', () => {
+    for (const input of ['expired.zip', 'photos']) {
+      const r = run('--repair', input, '-o', `${input}-out.zip`);
+      expect(r.status, input).toBe(1);
+      expect(r.stdout).toMatch(new RegExp(`^${input}: NOT REPAIRED not-a-bundle: `));
+      expect(existsSync(join(dir, `${input}-out.zip`))).toBe(false);
+    }
+  });
+
+  it('exits 2 on a FIFO as INPUT, an OUTPUT that is a folder, or a missing -o', () => {
+    const fifo = join(dir, 'pipe.zip');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const piped = spawnSync(process.execPath, [bin, '--repair', 'pipe.zip', '-o', 'x.zip'], { cwd: dir, encoding: 'utf8', timeout: 10_000 });
+    expect(piped.status).toBe(2);
+    expect(piped.stdout).toContain('pipe.zip: NOT REPAIRED not-a-file: This is a named pipe, not a file.');
+    const intoFolder = run('--repair', 'rezipped.zip', '-o', 'photos');
+    expect(intoFolder.status).toBe(2);
+    expect(intoFolder.stdout).toContain('NOT REPAIRED unwritable');
+    expect(run('--repair', 'rezipped.zip').status).toBe(2);
+    expect(run('-o', 'x.zip', 'rezipped.zip').status).toBe(2);
   });
 });

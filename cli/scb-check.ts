@@ -13,6 +13,7 @@ import {
   type BundleProblem,
   type BundleVerdict,
 } from '../utils/bundle/check-bundle';
+import { isBundleFilePath, repairBundleFiles, repairBundleZip, type BundleFile, type RepairedBundle } from '../utils/bundle/repair-bundle';
 import type { Problem, Result } from '../utils/shared/result';
 
 /** What `stat` tells; the optional kinds word the refusal of a path that is not a regular file. */
@@ -31,6 +32,8 @@ export interface ScbCheckIo {
   readFile(path: string, maxBytes: number): Promise<Uint8Array>;
   stat(path: string): Promise<PathInfo>;
   readdir(path: string): Promise<string[]>;
+  /** Writes a whole file (the repaired bundle); only --repair writes. */
+  writeFile?(path: string, bytes: Uint8Array): Promise<void>;
   stdout(text: string): void;
   stderr(text: string): void;
   now?: () => Date;
@@ -41,8 +44,17 @@ export interface ScbCheckIo {
 }
 
 export type CliProblem = Omit<BundleProblem, 'code'> & {
-  code: BundleProblem['code'] | 'extracted-folder' | 'unreadable' | 'not-a-file';
+  code: BundleProblem['code'] | 'extracted-folder' | 'unreadable' | 'not-a-file' | 'not-a-bundle' | 'unsafe-input' | 'unwritable';
 };
+
+/** What --repair did: where the files sat, what was written in order, what was missing and what was left out. */
+export interface RepairReport {
+  input: string;
+  folder: string;
+  entries: string[];
+  missing: string[];
+  dropped: string[];
+}
 
 export interface CliReport {
   path: string;
@@ -51,9 +63,12 @@ export interface CliReport {
   facts: BundleFacts | null;
   /** With --probe, when the bundle holds what a probe needs. */
   probe?: ProbeResult;
+  /** With --repair: the report is on the written OUTPUT. */
+  repair?: RepairReport;
 }
 
 export const USAGE = `Usage: scb-check [--json] [--probe [--connect-to HOST:PORT] [--timeout SECONDS]] BUNDLE.zip...
+       scb-check --repair INPUT -o OUTPUT.zip [--json] [--probe ...]
 
 Checks that each BUNDLE.zip is a secure connect bundle a driver will accept, and says why not.
   --json                print an array of { path, ok, problems, facts[, probe] } instead of lines
@@ -64,10 +79,15 @@ Checks that each BUNDLE.zip is a secure connect bundle a driver will accept, and
   --connect-to HOST:PORT  connect there instead (a proxy, a private endpoint, a test server); the TLS name
                         and its check stay on config.host
   --timeout SECONDS     limit of each probe stage (default 10)
+  --repair INPUT        rebuild a flat bundle from an unpacked folder or a re-zipped one (files under a folder,
+                        __MACOSX/, .DS_Store): its own files at the root in Astra's order, nothing made up;
+                        then check it (missing files stay reported as missing)
+  -o, --output FILE     where --repair writes the bundle
   -h, --help            print this help
 
-Exit status: 0 when every bundle is good (and, with --probe, its metadata service answered), 1 when any is
-not, 2 on usage errors or a path that is unreadable or not a regular file (a pipe, a device).
+Exit status: 0 when every bundle (or the repaired one) is good and, with --probe, its metadata service
+answered; 1 when any is not, or INPUT holds no bundle; 2 on usage errors, a path that is unreadable or not a
+regular file (a pipe, a device), or an OUTPUT that cannot be written.
 `;
 
 const BUNDLE_FILES = ['config.json', 'cert', 'key', 'ca.crt', 'identity.jks', 'trustStore.jks'];
@@ -78,6 +98,8 @@ interface CliOptions {
   json: boolean;
   probe?: ProbeOptions;
   paths: string[];
+  /** --repair's OUTPUT; paths then holds the one INPUT. */
+  repairTo?: string;
 }
 
 /** The options, 'help', or a usage error to print. */
@@ -86,6 +108,8 @@ function parseArguments(argv: string[], io: ScbCheckIo): CliOptions | 'help' | {
   let probe = false;
   let connectToText: string | undefined;
   let timeoutText: string | undefined;
+  let repair = false;
+  let output: string | undefined;
   const paths: string[] = [];
   let optionsEnded = false;
   for (let i = 0; i < argv.length; i++) {
@@ -100,6 +124,11 @@ function parseArguments(argv: string[], io: ScbCheckIo): CliOptions | 'help' | {
     else if (arg === '--') optionsEnded = true;
     else if (arg === '--json') json = true;
     else if (arg === '--probe') probe = true;
+    else if (arg === '--repair') repair = true;
+    else if (arg === '-o' || arg === '--output' || arg.startsWith('--output=')) {
+      output = valueOf('--output');
+      if (output === undefined || output === '') return { usage: `${arg} needs the path of the bundle to write` };
+    }
     else if (arg === '--connect-to' || arg.startsWith('--connect-to=')) {
       connectToText = valueOf('--connect-to');
       if (connectToText === undefined) return { usage: '--connect-to needs HOST:PORT' };
@@ -112,8 +141,11 @@ function parseArguments(argv: string[], io: ScbCheckIo): CliOptions | 'help' | {
   if ((connectToText !== undefined || timeoutText !== undefined) && !probe) {
     return { usage: `${connectToText !== undefined ? '--connect-to' : '--timeout'} only goes with --probe` };
   }
-  if (paths.length === 0) return { usage: 'no bundle given' };
-  const options: CliOptions = { json, paths };
+  if (paths.length === 0) return { usage: repair ? '--repair needs an INPUT folder or zip' : 'no bundle given' };
+  if (output !== undefined && !repair) return { usage: '-o only goes with --repair' };
+  if (repair && output === undefined) return { usage: '--repair needs -o OUTPUT.zip' };
+  if (repair && paths.length > 1) return { usage: '--repair takes one INPUT' };
+  const options: CliOptions = { json, paths, ...(repair ? { repairTo: output } : {}) };
   if (probe) {
     const seconds = timeoutText === undefined ? DEFAULT_TIMEOUT_SECONDS : Number(timeoutText);
     if (!/^\d+(\.\d+)?$/.test(timeoutText ?? '10') || !(seconds > 0) || seconds > MAX_TIMEOUT_SECONDS) {
@@ -144,6 +176,8 @@ export async function runScbCheck(argv: string[], io: ScbCheckIo): Promise<numbe
     return 2;
   }
 
+  if (options.repairTo !== undefined) return runRepair(options.paths[0]!, options.repairTo, options, io);
+
   const reports: CliReport[] = [];
   let unreadable = false;
   for (const path of options.paths) {
@@ -164,6 +198,127 @@ export async function runScbCheck(argv: string[], io: ScbCheckIo): Promise<numbe
   if (options.json) io.stdout(`${JSON.stringify(reports, null, 2)}\n`);
   if (unreadable) return 2;
   return reports.every((r) => r.ok && (!options.probe || r.probe?.ok)) ? 0 : 1;
+}
+
+/** How many paths of a folder --repair looks at, and how deep: an unpacked bundle has eight files in one folder. */
+const MAX_FOLDER_PATHS = 500;
+const MAX_FOLDER_DEPTH = 3;
+
+async function runRepair(input: string, output: string, options: CliOptions, io: ScbCheckIo): Promise<number> {
+  const refuse = (problem: CliProblem, status: number) => {
+    const report: CliReport = { path: input, ok: false, problems: [problem], facts: null };
+    io.stdout(options.json ? `${JSON.stringify([report], null, 2)}\n` : `${input}: NOT REPAIRED ${problem.code}: ${problem.message} Hint: ${problem.hint}\n`);
+    return status;
+  };
+  if (!io.writeFile) {
+    io.stderr('scb-check: --repair is not available here\n');
+    return 2;
+  }
+  let info: PathInfo;
+  try {
+    info = await io.stat(input);
+  } catch (e) {
+    return refuse(unreadableReport(input, e).problems[0]!, 2);
+  }
+  let repaired: Result<RepairedBundle>;
+  if (info.isDirectory()) {
+    const files = await readBundleFolder(input, io);
+    if (!files.ok) return refuse({ ...files.error, code: 'unreadable', severity: 'error' }, 2);
+    repaired = await repairBundleFiles(files.value, { name: input });
+  } else if (!info.isFile()) {
+    return refuse(notAFileReport(input, info).problems[0]!, 2);
+  } else {
+    let bytes: Uint8Array;
+    try {
+      bytes = await io.readFile(input, BUNDLE_LIMITS.fileBytes + 1);
+    } catch (e) {
+      return refuse((errorCode(e) === 'ENOTREGULAR' ? notAFileReport(input, info) : unreadableReport(input, e)).problems[0]!, 2);
+    }
+    repaired = await repairBundleZip(bytes, { name: baseName(input) });
+  }
+  if (!repaired.ok) {
+    return refuse({ ...repaired.error, code: repaired.error.code as CliProblem['code'], severity: 'error' }, 1);
+  }
+  try {
+    await io.writeFile(output, repaired.value.bytes);
+  } catch (e) {
+    const problem: CliProblem = {
+      code: 'unwritable',
+      severity: 'error',
+      message: `The repaired bundle could not be written to ${output} (${errorCode(e) || 'write failed'}).`,
+      hint: 'Give -o a path in a folder you can write to, not a folder itself.',
+    };
+    return refuse(problem, 2);
+  }
+  const r = repaired.value;
+  const verdict = await checkBundle(r.bytes, { name: baseName(output), ...(io.now ? { now: io.now() } : {}) });
+  const report: CliReport = {
+    path: output,
+    ok: verdict.ok,
+    problems: verdict.problems,
+    facts: verdict.facts,
+    repair: { input, folder: r.folder, entries: r.entries, missing: r.missing, dropped: r.dropped },
+  };
+  let skipped: Problem | undefined;
+  if (options.probe && io.probe) {
+    const probed = await io.probe(r.bytes, verdict, options.probe);
+    if (probed.ok) report.probe = probed.value;
+    else skipped = probed.error;
+  }
+  if (options.json) io.stdout(`${JSON.stringify([report], null, 2)}\n`);
+  else {
+    io.stdout(`${formatRepairLine(report.repair!, output)}\n${formatLine(report)}\n`);
+    if (options.probe) io.stdout(`${formatProbeLine(report.probe, skipped)}\n`);
+  }
+  return report.ok && (!options.probe || report.probe?.ok) ? 0 : 1;
+}
+
+/** "Repaired IN -> OUT: ..." with where the files were, what was left out and what is missing. */
+export function formatRepairLine(repair: RepairReport, output: string): string {
+  const from = repair.folder ? `the files under "${repair.folder}"` : 'the files at its root';
+  const left = repair.dropped.length
+    ? `; left out ${repair.dropped.length} other path${repair.dropped.length === 1 ? '' : 's'} (${summarizePaths(repair.dropped)})`
+    : '';
+  const missing = repair.missing.length ? `; missing, not made up: ${repair.missing.join(', ')}` : '';
+  return `Repaired ${repair.input} -> ${output}: ${repair.entries.length} entries from ${from}, flat, in Astra's order${left}${missing}.`;
+}
+
+function summarizePaths(paths: string[]): string {
+  const macosx = paths.filter((p) => p.split('/').includes('__MACOSX')).length;
+  const others = paths.filter((p) => !p.split('/').includes('__MACOSX'));
+  const named = others.slice(0, 3).map((p) => baseName(p).replace(/[\u0000-\u001f\u007f]/g, '?'));
+  return [
+    ...(macosx ? [`${macosx} in __MACOSX/`] : []),
+    ...named,
+    ...(others.length > 3 ? [`${others.length - 3} more`] : []),
+  ].join(', ');
+}
+
+/** The bundle files of a folder, read bounded; other paths are listed (so they are reported as left out) but not read. */
+async function readBundleFolder(root: string, io: ScbCheckIo): Promise<Result<BundleFile[]>> {
+  const files: BundleFile[] = [];
+  let seen = 0;
+  const walk = async (dir: string, prefix: string, depth: number): Promise<void> => {
+    const names = await io.readdir(dir);
+    for (const name of names.sort()) {
+      if (++seen > MAX_FOLDER_PATHS) return;
+      const path = `${dir.replace(/\/+$/, '')}/${name}`;
+      const info = await io.stat(path);
+      const relative = `${prefix}${name}`;
+      if (info.isDirectory()) {
+        if (depth < MAX_FOLDER_DEPTH) await walk(path, `${relative}/`, depth + 1);
+      } else if (!info.isFile()) continue;
+      // A bundle file past the entry limit is read one byte past it, so the repair refuses it rather than truncating it.
+      else if (isBundleFilePath(relative)) files.push({ path: relative, data: await io.readFile(path, BUNDLE_LIMITS.entryBytes + 1) });
+      else files.push({ path: relative, data: new Uint8Array(0) });
+    }
+  };
+  try {
+    await walk(root, '', 0);
+  } catch (e) {
+    return { ok: false, error: unreadableReport(root, e).problems[0]! };
+  }
+  return { ok: true, value: files };
 }
 
 /** The indented line under a bundle's line: what its metadata service said, or why it was not asked. */
