@@ -18,6 +18,8 @@ export interface Faults {
   errorDocumentWith200: boolean;
   /** Shifts X-Amz-Date of new links: positive = signed "in the future" (storage: "Request is not yet valid"). */
   linkDateOffsetSeconds: number;
+  /** Storage answers a good link with 302 to this URL (real pre-signed links never redirect). */
+  redirectTo: string | null;
 }
 
 export const DEFAULT_FAULTS: Readonly<Faults> = Object.freeze({
@@ -27,6 +29,7 @@ export const DEFAULT_FAULTS: Readonly<Faults> = Object.freeze({
   wrongContentType: false,
   errorDocumentWith200: false,
   linkDateOffsetSeconds: 0,
+  redirectTo: null,
 });
 
 export interface StoredObject {
@@ -106,6 +109,10 @@ export function checkFaults(input: unknown): Partial<Faults> | string {
           return `${name} must be null or an integer >= 0`;
         }
         out[name] = value as number | null;
+        break;
+      case 'redirectTo':
+        if (value !== null && (typeof value !== 'string' || !/^https:\/\//.test(value))) return `${name} must be null or an https URL`;
+        out[name] = value as string | null;
         break;
       case 'wrongContentType':
       case 'errorDocumentWith200':

@@ -109,6 +109,11 @@ export async function handleStorage(
   }
 
   const faults = { ...state.faults };
+  if (faults.redirectTo) {
+    res.writeHead(302, { location: faults.redirectTo, 'content-length': '0' });
+    res.end();
+    return;
+  }
   const ids = requestIds();
   const contentType = faults.wrongContentType ? 'text/html' : 'application/zip';
   const headers: Record<string, string> = {

@@ -80,7 +80,7 @@ describe('background requests', () => {
     expect(record?.problems[0]?.message).toMatch(/expired/i);
   });
 
-  it('keeps one record per bundle: a fresh link updates it, and a bad fetch never loses the good copy', async () => {
+  it('keeps one record per bundle: a fresh link updates it, and a bad fetch never downgrades the verified one', async () => {
     const { handle, deps } = setup();
     await handle({ type: 'page-response', response: await bundleUrlResponse(DB.inventory.id, false), page: consoleTab.url }, consoleTab);
     replica.setFaults({ errorDocumentWith200: true });
@@ -91,7 +91,7 @@ describe('background requests', () => {
     const db = await deps.db();
     const records = (await listBundles(db)).filter((r) => r.kind === 'external');
     expect(records).toHaveLength(1);
-    expect(records[0]).toMatchObject({ status: 'problem', hasCopy: true });
+    expect(records[0]).toMatchObject({ status: 'verified', hasCopy: true });
     expect((await getBundleFile(db, records[0]!.id))?.bytes).toEqual(replica.bundleFor(DB.inventory.id, DB.inventory.datacenters[0]!.region));
   });
 

@@ -117,6 +117,7 @@ export function createRequestHandler(deps: RequestDeps) {
       now: deps.now,
       trustedHosts: deps.trustedHosts,
       onChange: () => deps.notifyChanged('bundles', tabId),
+      onWarning: () => deps.notifyChanged('warnings'),
       // The tab hears of the links (as stored) before they are fetched, so its panel can show "checking".
       onAccepted: (bundleUrls) => tabId !== undefined && deps.notifyTab(tabId, { type: 'captured', bundleUrls, tokens: [] }),
     };

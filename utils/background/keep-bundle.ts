@@ -1,17 +1,20 @@
 /**
  * From a captured link to a kept, verified bundle: validate the link, fetch it while it is alive,
  * run the bundle checker, and store the record (and the bytes when they are good).
- * A dead link or a rejected body is recorded with its verdict, never silently dropped.
+ * A dead link or a rejected body is recorded with its verdict, never silently dropped. A verified record (or one
+ * with a kept copy) changes only when the new link's bundle passes the checker: a failed or forged link leaves it
+ * as it was and is recorded apart, as a warning.
  */
 import { parseBundleLink, type BundleLink } from '../bundle/bundle-link';
 import { BUNDLE_LIMITS, checkBundle, type BundleVerdict } from '../bundle/check-bundle';
 import type { BundleSummary, CapturedLink } from '../protocol/messages';
 import { bundleIdOf, type CompanionDb } from '../store/schema';
 import type { CaptureSource } from '../astra/types';
-import type { BundleRecord } from '../bundle/types';
+import type { BundleProblemRecord, BundleRecord } from '../bundle/types';
 import { MAX_BUNDLE_DOWNLOAD } from '../bundle/check-bundle';
 import { findBundleByLink } from '../store/queries';
-import { updateBundle } from '../store/writes';
+import { getBundle } from '../store/queries';
+import { putWarning, updateBundle } from '../store/writes';
 
 /** Read one byte past the checker's limit, so a body too large to be a bundle is called that, not downloaded whole. */
 
@@ -26,6 +29,8 @@ export interface KeepBundleDeps {
   onChange?: () => void;
   /** Called with the accepted links (as stored: normalized) before any is fetched. */
   onAccepted?: (urls: string[]) => void;
+  /** Called after a warning was stored (a refused link for a verified bundle), so the badge follows. */
+  onWarning?: () => void;
 }
 
 /** Merges the link's own facts with the context found next to it (the link wins: it is signed). */
@@ -75,14 +80,20 @@ async function readBody(response: Response, limit: number): Promise<Uint8Array> 
 
 export type FetchOutcome =
   | { kind: 'body'; status: number; bytes: Uint8Array; contentType: string }
-  | { kind: 'network-error'; message: string };
+  | { kind: 'network-error'; message: string }
+  | { kind: 'redirected'; location: string };
 
 export async function fetchBundle(fetchFn: typeof fetch, url: string): Promise<FetchOutcome> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), FETCH_TIMEOUT_MS);
   try {
     // No cookies, no cache: the pre-signed link is the whole authorization.
-    const response = await fetchFn(url, { method: 'GET', credentials: 'omit', cache: 'no-store', signal: controller.signal });
+    // Pre-signed links never redirect: a redirect is refused, never followed to wherever it points.
+    const response = await fetchFn(url, { method: 'GET', credentials: 'omit', cache: 'no-store', redirect: 'manual', signal: controller.signal });
+    if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
+      void response.body?.cancel().catch(() => {});
+      return { kind: 'redirected', location: response.headers.get('location') ?? '' };
+    }
     const bytes = await readBody(response, MAX_BUNDLE_DOWNLOAD);
     return { kind: 'body', status: response.status, bytes, contentType: response.headers.get('content-type') ?? '' };
   } catch (error) {
@@ -182,15 +193,65 @@ async function keepOne(
     source,
     status: 'checking',
   });
-  await updateBundle(deps.db, id, base);
-  deps.onChange?.();
+  // A verified record is not touched until the new link has proved itself: no "checking" over it, no new name.
+  if (!isProtected(await getBundle(deps.db, id))) {
+    await updateBundle(deps.db, id, base);
+    deps.onChange?.();
+  }
 
   const outcome = await fetchBundle(deps.fetch, link.url);
   try {
-    return await storeOutcome(deps, id, base, link, outcome);
+    const refused: { by?: BundleRecord; problem?: BundleProblemRecord } = {};
+    const stored = await storeOutcome(deps, id, base, link, outcome, refused);
+    if (refused.by && refused.problem) await recordRefusedLink(deps, refused.by, link, refused.problem);
+    return stored;
   } finally {
     deps.onChange?.();
   }
+}
+
+/** What the user acts on (link, file name, database name, kept bytes, status) of these records is kept from downgrades. */
+function isProtected(record: BundleRecord | undefined): record is BundleRecord {
+  return record !== undefined && (record.hasCopy || record.status === 'verified');
+}
+
+/** One warning per bundle, replaced by the latest refusal: a page sending many bad links makes one line, not many. */
+async function recordRefusedLink(deps: KeepBundleDeps, kept: BundleRecord, link: BundleLink, problem: BundleProblemRecord): Promise<void> {
+  const where = kept.region ? `${kept.dbName} (${kept.region})` : kept.dbName;
+  await putWarning(deps.db, {
+    id: `bundle-link-refused:${kept.id}`,
+    createdAt: deps.now(),
+    code: 'bundle-link-refused',
+    message: `A new link for ${where} did not give a good bundle (${problem.message}) The verified copy and its link were kept.`,
+    hint: 'If you just clicked Get Bundle, try again. If you did not, a script on the console page may be sending forged links; nothing kept was changed.',
+    bundleId: kept.id,
+    fileName: kept.fileName,
+    actions: [],
+  });
+  deps.onWarning?.();
+}
+
+function fetchProblem(outcome: Exclude<FetchOutcome, { kind: 'body' }>): BundleProblemRecord {
+  if (outcome.kind === 'redirected') {
+    let host = '';
+    try {
+      host = new URL(outcome.location).hostname;
+    } catch {
+      // no usable Location: the host stays unnamed
+    }
+    return {
+      code: 'fetch-redirected',
+      severity: 'error',
+      message: `The storage host answered with a redirect${host ? ` to ${host.slice(0, 100)}` : ''}, which a real bundle link never does; it was not followed.`,
+      hint: 'Click Get Bundle again in the Astra console. If this keeps happening, something between you and the storage host is changing the answers.',
+    };
+  }
+  return {
+    code: 'fetch-failed',
+    severity: 'error',
+    message: `Astra Companion could not download the bundle (${outcome.message}).`,
+    hint: 'Check your connection, then click Get Bundle again in the Astra console.',
+  };
 }
 
 async function storeOutcome(
@@ -199,43 +260,46 @@ async function storeOutcome(
   base: (current: BundleRecord | undefined) => BundleRecord,
   link: BundleLink,
   outcome: FetchOutcome,
+  refused: { by?: BundleRecord; problem?: BundleProblemRecord },
 ): Promise<BundleRecord> {
-  if (outcome.kind === 'network-error') {
-    return updateBundle(deps.db, id, (current) => ({
-      ...base(current),
-      updatedAt: deps.now(),
-      status: 'problem',
-      problems: [
-        {
-          code: 'fetch-failed',
-          severity: 'error',
-          message: `Astra Companion could not download the bundle (${outcome.message}).`,
-          hint: 'Check your connection, then click Get Bundle again in the Astra console.',
-        },
-      ],
-    }));
+  // Decided inside the write: whatever landed meanwhile, a verified record gives way only to a verified bundle.
+  const keepIfProtected = (current: BundleRecord | undefined, problem: BundleProblemRecord | undefined, next: () => BundleRecord) => {
+    if (problem && isProtected(current)) {
+      refused.by = current;
+      refused.problem = problem;
+      return current;
+    }
+    return next();
+  };
+
+  if (outcome.kind !== 'body') {
+    const problem = fetchProblem(outcome);
+    return updateBundle(deps.db, id, (current) =>
+      keepIfProtected(current, problem, () => ({ ...base(current), updatedAt: deps.now(), status: 'problem', problems: [problem] })),
+    );
   }
 
   const verdict = await checkBundle(outcome.bytes, { name: link.fileName, url: link.url, now: new Date(deps.now()) });
   const facts = verdict.facts;
   const good = verdict.ok;
+  const firstError = verdict.problems.find((p) => p.severity === 'error');
   return updateBundle(
     deps.db,
     id,
-    (current) => ({
-      ...base(current),
-      updatedAt: deps.now(),
-      status: statusOf(verdict, link, deps.now()),
-      problems: verdict.problems,
-      // Keep the facts of the last good copy when a newer link turned out bad.
-      facts: good || !current?.hasCopy ? verdict.facts : current.facts,
-      size: good || !current?.hasCopy ? outcome.bytes.byteLength : current.size,
-      sha256: good || !current?.hasCopy ? facts.sha256 : current.sha256,
-      entryCount: good ? facts.entries.length : current?.entryCount,
-      certNotAfter: good ? certNotAfterOf(verdict) : current?.certNotAfter,
-      hasCopy: good || Boolean(current?.hasCopy),
-      copySha256: good ? facts.sha256 : current?.copySha256,
-    }),
+    (current) =>
+      keepIfProtected(current, good ? undefined : firstError, () => ({
+        ...base(current),
+        updatedAt: deps.now(),
+        status: statusOf(verdict, link, deps.now()),
+        problems: verdict.problems,
+        facts: verdict.facts,
+        size: outcome.bytes.byteLength,
+        sha256: facts.sha256,
+        entryCount: good ? facts.entries.length : undefined,
+        certNotAfter: good ? certNotAfterOf(verdict) : undefined,
+        hasCopy: good,
+        copySha256: good ? facts.sha256 : undefined,
+      })),
     good ? { id, bytes: outcome.bytes, sha256: facts.sha256 ?? '', savedAt: deps.now() } : undefined,
   );
 }
