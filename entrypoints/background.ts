@@ -16,16 +16,11 @@ import { parseBundleLink, TRUSTED_STORAGE_HOSTS } from '@/utils/bundle/bundle-li
 import { browserKindOf } from '@/utils/downloads/judge-download';
 import { fetchBundle } from '@/utils/background/keep-bundle';
 import { databaseIdOf } from '@/utils/astra/routes';
-import {
-  badgeFor,
-  createDownloadWatcher,
-  createWarningActions,
-  downloadWarningMessage,
-  notificationOptionsFor,
-  type DownloadItemLike,
-} from '@/utils/background/watch-downloads';
+import { createDownloadWatcher, type DownloadItemLike } from '@/utils/background/watch-downloads';
 import { getKv, listWarnings, roleNameOf } from '@/utils/store/queries';
 import { setKv } from '@/utils/store/writes';
+import { badgeFor, notificationOptionsFor } from '@/utils/downloads/warning-text';
+import { createWarningActions, downloadWarningMessage } from '@/utils/background/warning-actions';
 
 export default defineBackground(() => {
   // Nothing lives only in worker globals: these are caches of what IndexedDB and storage.session hold.

@@ -1,10 +1,10 @@
 import { askBackground } from '@/utils/protocol/messages';
 import { browserKindOf, browserSettingUrl } from '@/utils/downloads/judge-download';
-import { connectUrlFor } from '@/utils/background/watch-downloads';
 import { getBundle } from '@/utils/store/queries';
 import { CheckFile } from './CheckFile';
 import { WarningList } from './WarningList';
 import type { TabProps } from './tab-props';
+import { connectUrlFor } from '@/utils/astra/routes';
 
 /** The Warnings tab: download warnings with their fixes, and checking a file by hand. Loaded when first opened. */
 export default function WarningsTab(props: TabProps) {

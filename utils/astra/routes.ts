@@ -49,3 +49,8 @@ export function orgIdOf(url: string | URL | Location): string | undefined {
 export function connectPageUrl(orgId: string | undefined, dbId: string): string {
   return orgId ? `https://${CONSOLE_HOST}/org/${orgId}/database/${dbId}/connect` : `https://${CONSOLE_HOST}/`;
 }
+
+/** The Connect page of the bundle's database, or the console's start page when the database is unknown. */
+export function connectUrlFor(bundle: { dbId?: string; page: string } | undefined): string {
+  return bundle?.dbId ? connectPageUrl(orgIdOf(bundle.page), bundle.dbId) : `https://${CONSOLE_HOST}/`;
+}

@@ -12,7 +12,6 @@ import { parseBundleLink } from '../bundle/bundle-link';
 import { keepBundles, summarize, type KeepBundleDeps } from './keep-bundle';
 import { type CompanionDb } from '../store/schema';
 import { fail, type Problem } from '../shared/result';
-import { storageErrorContext } from './watch-downloads';
 import { TRUSTED_STORAGE_HOSTS } from '../bundle/bundle-link';
 import { handleTokenRequest, isTokenRequest, type TokenRequestDeps } from './handle-token-requests';
 import { handleExportRequest, isExportRequest, type ExportRequestDeps } from './handle-export-requests';
@@ -21,6 +20,7 @@ import type { CaptureSource } from '../astra/types';
 import type { TokenRecord } from '../token/types';
 import { addToCounter, learnRoleNames } from '../store/writes';
 import { findBundleByLink, getBundle, getBundleFile } from '../store/queries';
+import { storageErrorContext } from './storage-tab-context';
 
 export const CONSOLE_ORIGIN = 'https://astra.datastax.com';
 

@@ -6,7 +6,7 @@
  * as it was and is recorded apart, as a warning.
  */
 import { parseBundleLink, type BundleLink } from '../bundle/bundle-link';
-import { BUNDLE_LIMITS, checkBundle, type BundleVerdict } from '../bundle/check-bundle';
+import { checkBundle, type BundleVerdict } from '../bundle/check-bundle';
 import type { BundleSummary, CapturedLink } from '../protocol/messages';
 import { bundleIdOf, type CompanionDb } from '../store/schema';
 import type { CaptureSource } from '../astra/types';

@@ -1,23 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { BundleVerdictLike } from '../downloads/judge-download';
 import { openStore, type CompanionDb } from '../store/schema';
-import {
-  badgeFor,
-  downloadWarningMessage,
-  createDownloadWatcher,
-  createWarningActions,
-  notificationFor,
-  warningIdFor,
-  type DownloadDelta,
-  type DownloadItemLike,
-  type DownloadWatcherDeps,
-  type FindingContext,
-  type WatchRecord,
-} from './watch-downloads';
+import { createDownloadWatcher, warningIdFor, type DownloadDelta, type DownloadItemLike, type DownloadWatcherDeps, type FindingContext, type WatchRecord } from './watch-downloads';
 import type { BundleRecord } from '../bundle/types';
 import type { WarningRecord } from '../downloads/types';
 import { getBundle, getDownloadWatch, listWarnings } from '../store/queries';
 import { updateBundle } from '../store/writes';
+import { badgeFor, notificationFor } from '../downloads/warning-text';
+import { createWarningActions, downloadWarningMessage } from './warning-actions';
 
 const STORAGE_HOST = 'datastax-cluster-config-prod.s3.us-east-2.amazonaws.com';
 const DB_ID = '8d1e2f3a-4b5c-6d7e-8f90-a1b2c3d4e5f6';
@@ -414,7 +404,7 @@ describe('the download-warning message to console tabs', () => {
 
 describe('notifications', () => {
   it('offers the first two fixes as buttons where the browser has them, and runs the one clicked', async () => {
-    const { notificationOptionsFor } = await import('./watch-downloads');
+    const { notificationOptionsFor } = await import('../downloads/warning-text');
     const h = await harness({ now: EXPIRES_AT + 90_000 });
     const id = await downloadBundle(h, LINK, null);
     await h.watcher.onChanged(h.downloads.change(id, { state: 'interrupted', error: 'SERVER_FORBIDDEN' }));

@@ -5,15 +5,14 @@
  * may be stopped between a download's start and end, and `sweep()` at startup judges what finished meanwhile.
  * Browser APIs are passed in (deps), so this runs under Vitest with a fake download manager.
  */
-import { baseName, browserSettingSteps, browserSettingUrl, isGoodDownload, judgeDownload, type BrowserKind, type BundleVerdictLike, type DownloadFacts, type DownloadFinding, type FixAction } from '../downloads/judge-download';
-import { connectPageUrl, CONSOLE_HOST, orgIdOf } from '../astra/routes';
-import { fail, ok, type Result } from '../shared/result';
+import { baseName, isGoodDownload, judgeDownload, type BrowserKind, type BundleVerdictLike, type DownloadFacts, type DownloadFinding } from '../downloads/judge-download';
+import { connectUrlFor } from '../astra/routes';
 import { type CompanionDb } from '../store/schema';
-import type { DownloadWatch, StorageErrorContext, WarningRecord } from '../downloads/types';
+import type { DownloadWatch, WarningRecord } from '../downloads/types';
 import type { BundleRecord } from '../bundle/types';
-import type { DownloadWarningMessage } from '../protocol/messages';
 import { deleteDownloadWatch, putWarning, updateBundle, updateDownloadWatch } from '../store/writes';
-import { findBundleByLink, getBundle, getBundleFile, getDownloadWatch, listBundles, listDownloadWatches, listWarnings } from '../store/queries';
+import { findBundleByLink, getBundle, getDownloadWatch, listBundles, listDownloadWatches, listWarnings } from '../store/queries';
+import { findBundleForStorageUrl } from './storage-tab-context';
 
 /** A `downloads.DownloadItem` as far as the guard reads it. */
 export interface DownloadItemLike extends DownloadFacts {
@@ -108,11 +107,6 @@ function hostOf(url: string | undefined): string {
 
 function isTerminal(state: string | undefined): state is 'complete' | 'interrupted' {
   return state === 'complete' || state === 'interrupted';
-}
-
-/** The Connect page of the bundle's database, or the console's start page when the database is unknown. */
-export function connectUrlFor(bundle: Pick<BundleRecord, 'dbId' | 'page'> | undefined): string {
-  return bundle?.dbId ? connectPageUrl(orgIdOf(bundle.page), bundle.dbId) : `https://${CONSOLE_HOST}/`;
 }
 
 export function warningIdFor(downloadId: number, code: string): string {
@@ -380,187 +374,3 @@ export function createDownloadWatcher(deps: DownloadWatcherDeps) {
 }
 
 export type DownloadWatcher = ReturnType<typeof createDownloadWatcher>;
-
-// ---------------------------------------------------------------------------------------------
-// A storage link opened in a tab: what Astra Companion kept for it ('storage-error-context').
-// ---------------------------------------------------------------------------------------------
-
-const DB_ID_IN_PATH = /^\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:-\d{1,4})?\//i;
-
-function objectOf(url: string): { address: string; path: string } | undefined {
-  try {
-    const parsed = new URL(url);
-    return { address: `${parsed.origin}${parsed.pathname}`, path: parsed.pathname };
-  } catch {
-    return undefined;
-  }
-}
-
-function decodedName(path: string): string | undefined {
-  const last = path.split('/').pop() ?? '';
-  try {
-    return decodeURIComponent(last) || undefined;
-  } catch {
-    return last || undefined;
-  }
-}
-
-/**
- * The kept bundle for a link: the same link, or else the newest record for the same file in storage (a newer
- * link for the same bundle replaces the record's link, and the dead one is what the tab shows).
- */
-export async function findBundleForStorageUrl(db: CompanionDb, url: string): Promise<BundleRecord | undefined> {
-  const exact = await findBundleByLink(db, url);
-  if (exact) return exact;
-  const object = objectOf(url);
-  if (!object) return undefined;
-  const all = await listBundles(db);
-  return all.find((record) => objectOf(record.link)?.address === object.address);
-}
-
-/** The answer to the storage page's 'storage-error-context' request. Never includes bytes or passwords. */
-export async function storageErrorContext(db: CompanionDb, url: string): Promise<StorageErrorContext> {
-  const record = await findBundleForStorageUrl(db, url);
-  const path = objectOf(url)?.path ?? '';
-  const dbId = record?.dbId ?? DB_ID_IN_PATH.exec(path)?.[1]?.toLowerCase();
-  let orgId = record ? orgIdOf(record.page) : undefined;
-  if (!orgId && dbId) {
-    // Another bundle of the same database may have been captured on a page that names the organization.
-    const sibling = (await listBundles(db)).find((other) => other.dbId === dbId && orgIdOf(other.page));
-    orgId = sibling ? orgIdOf(sibling.page) : undefined;
-  }
-  return {
-    ...(record ? { bundleId: record.id, dbName: record.dbName } : {}),
-    hasCopy: record?.hasCopy === true,
-    fileName: record?.fileName ?? decodedName(path),
-    connectUrl: dbId ? connectPageUrl(orgId, dbId) : connectPageUrl(undefined, ''),
-    ...(record?.link === url && record.signedAt !== undefined ? { signedAt: record.signedAt } : {}),
-    ...(record?.link === url && record.expiresAt !== undefined ? { expiresAt: record.expiresAt } : {}),
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Acting on warnings: the fixes behind the buttons, the notification and the toolbar badge.
-// ---------------------------------------------------------------------------------------------
-
-export function downloadWarningMessage(warning: WarningRecord, context: Pick<FindingContext, 'bundle' | 'connectUrl'>, browser: BrowserKind = 'other'): DownloadWarningMessage {
-  const settingsUrl = browserSettingUrl(browser);
-  return {
-    type: 'download-warning',
-    warning,
-    ...(context.bundle?.dbId ? { dbId: context.bundle.dbId } : {}),
-    connectUrl: context.connectUrl,
-    ...(settingsUrl ? { settingsUrl } : {}),
-    settingSteps: browserSettingSteps(browser),
-  };
-}
-
-export const FIX_LABELS: Record<FixAction, string> = {
-  'save-copy': 'Save the verified copy',
-  'fresh-link': 'Get a fresh link',
-  'browser-setting': 'Stop the browser opening zips',
-};
-
-const NOTIFICATION_TITLES: Record<string, string> = {
-  'link-expired': 'Bundle link had expired',
-  'error-document': 'The download is not a bundle',
-  'too-small': 'The download is not a bundle',
-  'size-mismatch': 'The bundle download is damaged',
-  interrupted: 'The bundle download failed',
-  'opened-by-browser': 'The browser opened the bundle',
-  'not-a-bundle': 'The link gives no usable bundle',
-};
-
-/** A system notification for a warning; Chromium shows at most two buttons. */
-export function notificationFor(warning: WarningRecord): { title: string; message: string; buttons: Array<{ title: string; action: FixAction }> } {
-  return {
-    title: NOTIFICATION_TITLES[warning.code] ?? 'Bundle download problem',
-    message: `${warning.message} ${warning.hint}`.trim().slice(0, 400),
-    buttons: warning.actions.slice(0, 2).map((action) => ({ title: FIX_LABELS[action], action })),
-  };
-}
-
-/** A 48 px red "!" for notifications (Chromium requires an icon; the extension ships none yet). */
-export const NOTIFICATION_ICON = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAADAAAAAwCAYAAABXAvmHAAAAtklEQVR42u3aSwqAMAwE0B7DvfffeT9dSkGlkpn8mIBr54lWmziG6q5j386Vo2TodBhr8DAIOrgbhB2cCvEOD0VEhYcgosObEJYTvpUbwnrFGIBfiNIAxD3LAiwhSgNQqwYT8IkoDUCu22zAI0KASAD61e8BmBACCCCAAAIIUBqQaQOf4ltIgAx7gpA+EfNBdmt0qSsRDVBnLgOAgSjXodaMoMOURkO+VmPWNoPuNr8atPnZI7ou3yjEFJ2Ph38AAAAASUVORK5CYII=';
-
-/**
- * `notifications.create` options for a warning. Firefox has no notification buttons: there a click on the
- * notification opens the fix list (the popup) instead.
- */
-export function notificationOptionsFor(warning: WarningRecord, browser: BrowserKind = 'other') {
-  const note = notificationFor(warning);
-  return {
-    type: 'basic' as const,
-    iconUrl: NOTIFICATION_ICON,
-    title: note.title,
-    message: note.message,
-    ...(browser === 'firefox' || browser === 'safari' ? {} : { buttons: note.buttons.map((button) => ({ title: button.title })) }),
-  };
-}
-
-/** The toolbar badge: how many warnings wait to be seen. */
-export function badgeFor(warnings: WarningRecord[]): { text: string; color: string } {
-  const open = warnings.filter((warning) => !warning.dismissed).length;
-  return { text: open === 0 ? '' : open > 9 ? '9+' : String(open), color: '#b42318' };
-}
-
-export interface WarningActionDeps {
-  db: () => Promise<CompanionDb>;
-  /** Saves bytes through the download manager (with the Save As dialog); the download id. */
-  saveFile(bytes: Uint8Array, fileName: string, saveAs: boolean): Promise<number>;
-  openTab(url: string): Promise<unknown>;
-  browser?: BrowserKind;
-  /** Lets the watcher judge our own save too (a browser that opens it is caught). */
-  watcher?: Pick<DownloadWatcher, 'noteOwnSave'>;
-}
-
-/** The fixes behind every "Save the verified copy" / "Get a fresh link" / settings button. */
-export function createWarningActions(deps: WarningActionDeps) {
-  const notKept = fail('no-copy', 'Astra Companion has no verified copy of this bundle.', "Get a fresh link from the database's Connect tab.");
-  return {
-    async saveCopy(bundleId: string): Promise<Result<number>> {
-      const store = await deps.db();
-      const [record, file] = await Promise.all([getBundle(store, bundleId), getBundleFile(store, bundleId)]);
-      if (!record || !file) return notKept;
-      const downloadId = await deps.saveFile(file.bytes, record.fileName, true);
-      await deps.watcher?.noteOwnSave(downloadId, bundleId).catch(() => undefined);
-      return ok(downloadId);
-    },
-    async freshLink(bundleId: string | undefined): Promise<string> {
-      const record = bundleId ? await getBundle(await deps.db(), bundleId) : undefined;
-      const url = connectUrlFor(record);
-      await deps.openTab(url);
-      return url;
-    },
-    /** Opens the browser's download settings where an extension may; false where it must only show the steps. */
-    async browserSetting(): Promise<boolean> {
-      const url = browserSettingUrl(deps.browser ?? 'other');
-      if (!url) return false;
-      await deps.openTab(url);
-      return true;
-    },
-    async dismiss(warningId: string): Promise<void> {
-      const store = await deps.db();
-      const warning = (await listWarnings(store)).find((w) => w.id === warningId);
-      if (warning && !warning.dismissed) await putWarning(store, { ...warning, dismissed: true });
-    },
-    /** `notifications.onButtonClicked`: the notification's id is the warning's. */
-    async runNotificationButton(warningId: string, buttonIndex: number): Promise<Result<unknown>> {
-      const warning = (await listWarnings(await deps.db())).find((w) => w.id === warningId);
-      const action = warning ? notificationFor(warning).buttons[buttonIndex]?.action : undefined;
-      if (!action) return fail('not-found', 'That warning is no longer in Astra Companion.', 'Open the popup to see the current warnings.');
-      return this.run(warningId, action);
-    },
-    /** A notification button or a panel button: the warning's n-th fix. */
-    async run(warningId: string, action: FixAction): Promise<Result<unknown>> {
-      const store = await deps.db();
-      const warning = (await listWarnings(store)).find((w) => w.id === warningId);
-      if (!warning) return fail('not-found', 'That warning is no longer in Astra Companion.', 'Open the popup to see the current warnings.');
-      if (action === 'save-copy') return warning.bundleId ? this.saveCopy(warning.bundleId) : notKept;
-      if (action === 'fresh-link') return ok(await this.freshLink(warning.bundleId));
-      return ok(await this.browserSetting());
-    },
-  };
-}
-
-export type WarningActions = ReturnType<typeof createWarningActions>;

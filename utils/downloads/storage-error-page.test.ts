@@ -11,10 +11,10 @@ import {
   S3_SIGNATURE_DOES_NOT_MATCH,
 } from '../../tests/unit/fixtures/storage-errors';
 import { readStorageErrorContext, readStorageErrorPage } from './storage-error-page';
-import { storageErrorContext } from '../background/watch-downloads';
 import { openStore } from '../store/schema';
 import type { BundleRecord } from '../bundle/types';
 import { updateBundle } from '../store/writes';
+import { storageErrorContext } from '../background/storage-tab-context';
 
 const DB_ID = '8d1e2f3a-4b5c-6d7e-8f90-a1b2c3d4e5f6';
 const ORG_ID = '0b0f1c2d-3e4f-5a6b-7c8d-9e0f1a2b3c4d';

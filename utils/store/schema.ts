@@ -5,9 +5,7 @@
  * several tabs at once lose nothing.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { Problem } from '../shared/result';
-import type { BundleRecord, BundleStatus } from '../bundle/types';
-import type { CaptureSource } from '../astra/types';
+import type { BundleRecord } from '../bundle/types';
 import type { DownloadWatch, WarningRecord } from '../downloads/types';
 import type { TokenRecord } from '../token/types';
 

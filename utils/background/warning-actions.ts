@@ -1,0 +1,87 @@
+/**
+ * The fixes behind every "Save the verified copy" / "Get a fresh link" / browser-setting button, from a
+ * notification, the console panel or the popup, and the message that carries a warning to a console tab.
+ */
+import { connectUrlFor } from '../astra/routes';
+import { browserSettingSteps, browserSettingUrl, type BrowserKind, type FixAction } from '../downloads/judge-download';
+import type { WarningRecord } from '../downloads/types';
+import { notificationFor } from '../downloads/warning-text';
+import type { DownloadWarningMessage } from '../protocol/messages';
+import { fail, ok, type Result } from '../shared/result';
+import type { CompanionDb } from '../store/schema';
+import { getBundle, getBundleFile, listWarnings } from '../store/queries';
+import { putWarning } from '../store/writes';
+import type { DownloadWatcher, FindingContext } from './watch-downloads';
+
+export function downloadWarningMessage(warning: WarningRecord, context: Pick<FindingContext, 'bundle' | 'connectUrl'>, browser: BrowserKind = 'other'): DownloadWarningMessage {
+  const settingsUrl = browserSettingUrl(browser);
+  return {
+    type: 'download-warning',
+    warning,
+    ...(context.bundle?.dbId ? { dbId: context.bundle.dbId } : {}),
+    connectUrl: context.connectUrl,
+    ...(settingsUrl ? { settingsUrl } : {}),
+    settingSteps: browserSettingSteps(browser),
+  };
+}
+
+export interface WarningActionDeps {
+  db: () => Promise<CompanionDb>;
+  /** Saves bytes through the download manager (with the Save As dialog); the download id. */
+  saveFile(bytes: Uint8Array, fileName: string, saveAs: boolean): Promise<number>;
+  openTab(url: string): Promise<unknown>;
+  browser?: BrowserKind;
+  /** Lets the watcher judge our own save too (a browser that opens it is caught). */
+  watcher?: Pick<DownloadWatcher, 'noteOwnSave'>;
+}
+
+/** The fixes behind every "Save the verified copy" / "Get a fresh link" / settings button. */
+export function createWarningActions(deps: WarningActionDeps) {
+  const notKept = fail('no-copy', 'Astra Companion has no verified copy of this bundle.', "Get a fresh link from the database's Connect tab.");
+  return {
+    async saveCopy(bundleId: string): Promise<Result<number>> {
+      const store = await deps.db();
+      const [record, file] = await Promise.all([getBundle(store, bundleId), getBundleFile(store, bundleId)]);
+      if (!record || !file) return notKept;
+      const downloadId = await deps.saveFile(file.bytes, record.fileName, true);
+      await deps.watcher?.noteOwnSave(downloadId, bundleId).catch(() => undefined);
+      return ok(downloadId);
+    },
+    async freshLink(bundleId: string | undefined): Promise<string> {
+      const record = bundleId ? await getBundle(await deps.db(), bundleId) : undefined;
+      const url = connectUrlFor(record);
+      await deps.openTab(url);
+      return url;
+    },
+    /** Opens the browser's download settings where an extension may; false where it must only show the steps. */
+    async browserSetting(): Promise<boolean> {
+      const url = browserSettingUrl(deps.browser ?? 'other');
+      if (!url) return false;
+      await deps.openTab(url);
+      return true;
+    },
+    async dismiss(warningId: string): Promise<void> {
+      const store = await deps.db();
+      const warning = (await listWarnings(store)).find((w) => w.id === warningId);
+      if (warning && !warning.dismissed) await putWarning(store, { ...warning, dismissed: true });
+    },
+    /** `notifications.onButtonClicked`: the notification's id is the warning's. */
+    async runNotificationButton(warningId: string, buttonIndex: number): Promise<Result<unknown>> {
+      const warning = (await listWarnings(await deps.db())).find((w) => w.id === warningId);
+      const action = warning ? notificationFor(warning).buttons[buttonIndex]?.action : undefined;
+      if (!action) return fail('not-found', 'That warning is no longer in Astra Companion.', 'Open the popup to see the current warnings.');
+      return this.run(warningId, action);
+    },
+    /** A notification button or a panel button: the warning's n-th fix. */
+    async run(warningId: string, action: FixAction): Promise<Result<unknown>> {
+      const store = await deps.db();
+      const warning = (await listWarnings(store)).find((w) => w.id === warningId);
+      if (!warning) return fail('not-found', 'That warning is no longer in Astra Companion.', 'Open the popup to see the current warnings.');
+      if (action === 'save-copy') return warning.bundleId ? this.saveCopy(warning.bundleId) : notKept;
+      if (action === 'fresh-link') return ok(await this.freshLink(warning.bundleId));
+      return ok(await this.browserSetting());
+    },
+  };
+}
+
+export type WarningActions = ReturnType<typeof createWarningActions>;
