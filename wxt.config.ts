@@ -1,6 +1,7 @@
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
 import { fileURLToPath } from 'node:url';
+import { CONSOLE_MATCHES, STORAGE_MATCHES } from './utils/astra/hosts';
 
 // The polyfill is for the background. Content scripts run on every console page and must stay small (budget:
 // 15 KB for all of them), and the popup must open fast: they use the native `browser`/`chrome`, which in
@@ -26,10 +27,7 @@ export default defineConfig({
     permissions: ['storage', 'downloads', 'notifications', 'clipboardWrite', 'scripting', 'alarms', ...(browser === 'firefox' ? [] : ['offscreen'])],
     // Asked for only when the user turns on "clear copied secrets": it lets us check the clipboard still holds ours.
     optional_permissions: ['clipboardRead'],
-    host_permissions: [
-      'https://astra.datastax.com/*',
-      'https://datastax-cluster-config-prod.s3.us-east-2.amazonaws.com/*',
-    ],
+    host_permissions: [CONSOLE_MATCHES, ...STORAGE_MATCHES],
     action: { default_title: 'Astra Companion' },
     ...(browser === 'firefox'
       ? {

@@ -12,7 +12,7 @@ interface ChromeOffscreen {
   closeDocument(): Promise<void>;
 }
 import { checkBundle } from '@/utils/bundle/check-bundle';
-import { parseBundleLink, TRUSTED_STORAGE_HOSTS } from '@/utils/bundle/bundle-link';
+import { parseBundleLink } from '@/utils/bundle/bundle-link';
 import { browserKindOf } from '@/utils/downloads/judge-download';
 import { fetchBundle } from '@/utils/background/keep-bundle';
 import { databaseIdOf } from '@/utils/astra/routes';
@@ -21,6 +21,7 @@ import { getKv, listWarnings, roleNameOf } from '@/utils/store/queries';
 import { setKv } from '@/utils/store/writes';
 import { badgeFor, notificationOptionsFor } from '@/utils/downloads/warning-text';
 import { createWarningActions, downloadWarningMessage } from '@/utils/background/warning-actions';
+import { STORAGE_HOSTS } from '@/utils/astra/hosts';
 
 export default defineBackground(() => {
   // Nothing lives only in worker globals: these are caches of what IndexedDB and storage.session hold.
@@ -70,7 +71,7 @@ export default defineBackground(() => {
       const parsed = parseBundleLink(url);
       return parsed.ok ? parsed.value : null;
     },
-    trustedHosts: TRUSTED_STORAGE_HOSTS,
+    trustedHosts: STORAGE_HOSTS,
     extensionId: browser.runtime.id,
     browser: browserKind,
     async onFinding(warning, context) {

@@ -5,6 +5,7 @@ import { isDatabasePage, isTokensPage } from '@/utils/astra/routes';
 import { watchTokenDisplays } from '@/components/console/token-capture';
 import { watchDownloadWarnings } from '@/components/console/download-warning-panel';
 import { followRoute } from '@/components/console/follow-route';
+import { CONSOLE_MATCHES } from '@/utils/astra/hosts';
 
 interface Env {
   /** Called when the background captured something from this tab's network traffic. */
@@ -18,7 +19,7 @@ const INSTALLED = Symbol.for('astra-companion.console-ui');
 // Injected by the background on database and tokens pages (never declared for every page).
 export default defineContentScript({
   registration: 'runtime',
-  matches: ['https://astra.datastax.com/*'],
+  matches: [CONSOLE_MATCHES],
   main(ctx) {
     const scope = globalThis as { [INSTALLED]?: boolean };
     if (scope[INSTALLED]) return;

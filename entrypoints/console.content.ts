@@ -1,11 +1,12 @@
 import { relayNetworkCaptures } from '@/components/console/relay-network-captures';
 import { askBackground } from '@/utils/protocol/messages';
 import { isDatabasePage, isTokensPage } from '@/utils/astra/routes';
+import { CONSOLE_MATCHES } from '@/utils/astra/hosts';
 
 // Runs on every console page, so it only relays: the in-page panels are injected by the background
 // (entrypoints/console-ui.content.ts) when the route is a database or tokens page, or a capture was made.
 export default defineContentScript({
-  matches: ['https://astra.datastax.com/*'],
+  matches: [CONSOLE_MATCHES],
   runAt: 'document_start',
   main(ctx) {
     const lifetime = new AbortController();

@@ -1,9 +1,10 @@
 import { explainStorageError } from '@/components/console/storage-error-explainer';
 import { readStorageErrorContext } from '@/utils/downloads/storage-error-page';
+import { STORAGE_MATCHES } from '@/utils/astra/hosts';
 
 // On the bundle bucket: when the browser shows storage's error page instead of the bundle, explain it.
 export default defineContentScript({
-  matches: ['https://datastax-cluster-config-prod.s3.us-east-2.amazonaws.com/*'],
+  matches: STORAGE_MATCHES,
   runAt: 'document_end',
   main() {
     void explainStorageError({

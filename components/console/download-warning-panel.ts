@@ -11,6 +11,7 @@ import { createPanelHost, el, type PanelHost } from './panel-host';
 import { isRecord } from '@/utils/shared/guards';
 import type { WarningRecord } from '@/utils/downloads/types';
 import type { DownloadWarningMessage } from '@/utils/protocol/messages';
+import { CONSOLE_ORIGIN } from '@/utils/astra/hosts';
 
 export interface DownloadWarningEnv {
   document: Document;
@@ -22,7 +23,7 @@ export interface DownloadWarningEnv {
 }
 
 const ACTIONS: readonly FixAction[] = ['save-copy', 'fresh-link', 'browser-setting'];
-const CONSOLE_PREFIX = 'https://astra.datastax.com/';
+const CONSOLE_PREFIX = `${CONSOLE_ORIGIN}/`;
 
 function text(value: unknown, max: number): string | undefined {
   return typeof value === 'string' && value.length <= max ? value : undefined;

@@ -12,6 +12,7 @@
  */
 import { readStorageErrorPage, type ErrorFields, type StorageErrorReport } from '@/utils/downloads/storage-error-page';
 import type { StorageErrorContext } from '@/utils/downloads/types';
+import { CONSOLE_ORIGIN } from '@/utils/astra/hosts';
 
 const XHTML = 'http://www.w3.org/1999/xhtml';
 
@@ -145,7 +146,7 @@ export async function explainStorageError(env: StorageErrorEnv): Promise<Storage
     } else if (context) {
       children.push(h(doc, 'p', {}, 'Astra Companion has no verified copy of this bundle: get a fresh link and download it within 5 minutes.'));
     }
-    const fresh = h(doc, 'a', { class: `button${context?.hasCopy ? ' secondary' : ''}`, href: context?.connectUrl ?? 'https://astra.datastax.com/', 'data-action': 'fresh-link' }, 'Get a fresh link');
+    const fresh = h(doc, 'a', { class: `button${context?.hasCopy ? ' secondary' : ''}`, href: context?.connectUrl ?? `${CONSOLE_ORIGIN}/`, 'data-action': 'fresh-link' }, 'Get a fresh link');
     row.append(fresh);
     children.push(row);
     if (note) children.push(h(doc, 'p', { role: 'status' }, note));

@@ -2,7 +2,7 @@
  * Pure predicates on console URLs: which page is this? The console is a single-page app, so callers
  * re-ask on every route change. Tested against a table of real console URLs (pages.test.ts).
  */
-export const CONSOLE_HOST = 'astra.datastax.com';
+import { CONSOLE_HOST } from './hosts';
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 // Current console: /org/{orgId}/database/{dbId}/...; 2021 console: /{orgId}/database/{dbId}/...

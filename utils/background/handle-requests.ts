@@ -12,7 +12,6 @@ import { parseBundleLink } from '../bundle/bundle-link';
 import { keepBundles, summarize, type KeepBundleDeps } from './keep-bundle';
 import { type CompanionDb } from '../store/schema';
 import { fail, type Problem } from '../shared/result';
-import { TRUSTED_STORAGE_HOSTS } from '../bundle/bundle-link';
 import { handleTokenRequest, isTokenRequest, type TokenRequestDeps } from './handle-token-requests';
 import { handleExportRequest, isExportRequest, type ExportRequestDeps } from './handle-export-requests';
 import { isRecord } from '../shared/guards';
@@ -21,6 +20,7 @@ import type { TokenRecord } from '../token/types';
 import { addToCounter, learnRoleNames } from '../store/writes';
 import { findBundleByLink, getBundle, getBundleFile } from '../store/queries';
 import { storageErrorContext } from './storage-tab-context';
+import { STORAGE_HOSTS } from '../astra/hosts';
 
 export const CONSOLE_ORIGIN = 'https://astra.datastax.com';
 
@@ -59,7 +59,7 @@ function fromConsole(sender: SenderInfo): boolean {
 /** The bundle bucket's error page (storage-error.content.ts): only about its own link. */
 function fromStorageHost(sender: SenderInfo, deps: RequestDeps): boolean {
   try {
-    return typeof sender.url === 'string' && (deps.trustedHosts ?? TRUSTED_STORAGE_HOSTS).includes(new URL(sender.url).hostname);
+    return typeof sender.url === 'string' && (deps.trustedHosts ?? STORAGE_HOSTS).includes(new URL(sender.url).hostname);
   } catch {
     return false;
   }

@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isLinkAlive, linkTimeLeft, parseBundleLink, TRUSTED_STORAGE_HOSTS, type BundleLink } from './bundle-link';
+import { isLinkAlive, linkTimeLeft, parseBundleLink, type BundleLink } from './bundle-link';
+import { STORAGE_HOSTS } from '../astra/hosts';
 
 const HOST = 'datastax-cluster-config-prod.s3.us-east-2.amazonaws.com';
 const DB_ID = '7b1d8e0a-3c2f-4e55-9a77-0c6f1d2e3b4a';
@@ -77,7 +78,7 @@ describe('parseBundleLink: real-shaped Astra links', () => {
   });
 
   it('trusts only the bundle bucket by default', () => {
-    expect(TRUSTED_STORAGE_HOSTS).toEqual([HOST]);
+    expect(STORAGE_HOSTS).toEqual([HOST]);
   });
 
   it.each([

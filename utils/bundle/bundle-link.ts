@@ -3,6 +3,7 @@
  * Refuses anything that is not a well-formed signed `secure-connect-*.zip` link on a storage host we trust.
  * Facts: /work/shared/ASTRA.md sections 1 and 2.
  */
+import { STORAGE_HOSTS } from '../astra/hosts';
 import { fail, ok, type Result } from '../shared/result';
 import type { BundleKind, LinkContext, SigningScheme, StorageService } from './types';
 
@@ -36,14 +37,13 @@ export interface BundleLink {
 }
 
 export interface ParseBundleLinkOptions {
-  /** Exact host names (lowercase) a link may point at. Defaults to TRUSTED_STORAGE_HOSTS. */
+  /** Exact host names (lowercase) a link may point at. Defaults to STORAGE_HOSTS. */
   trustedHosts?: readonly string[];
   /** What the API said around the link (findBundleLinks): region, kind, datacenter. */
   context?: LinkContext;
 }
 
 /** Every real bundle link from 2020 to 2026 points at this bucket (ASTRA.md section 2). */
-export const TRUSTED_STORAGE_HOSTS = ['datastax-cluster-config-prod.s3.us-east-2.amazonaws.com'] as const;
 
 /** Real links are 500 to 1,500 characters; anything far longer is not one. */
 export const MAX_LINK_LENGTH = 8192;
@@ -140,7 +140,7 @@ function parse(input: unknown, opts: ParseBundleLinkOptions): Result<BundleLink,
   }
   if (parsed.port !== '') return problem.untrusted('The link names an unusual port on the storage host.');
   const host = parsed.hostname.toLowerCase();
-  const trusted = (opts.trustedHosts ?? TRUSTED_STORAGE_HOSTS).map((h) => String(h).toLowerCase());
+  const trusted = (opts.trustedHosts ?? STORAGE_HOSTS).map((h) => String(h).toLowerCase());
   if (!trusted.includes(host)) {
     return problem.untrusted(`Bundles are not fetched from ${host.slice(0, 120)}.`);
   }

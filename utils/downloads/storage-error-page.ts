@@ -7,7 +7,7 @@
 import type { StorageErrorContext } from './types';
 import { describeExpiry, formatClock, formatSpan } from './judge-download';
 import { explainErrorDocument, readErrorDocument, type ErrorService } from '../bundle/storage-error';
-import { CONSOLE_HOST } from '../astra/routes';
+import { CONSOLE_HOST } from '../astra/hosts';
 
 export type StorageErrorCode = 'link-expired' | 'link-not-yet-valid' | 'link-altered' | 'no-such-bundle' | 'storage-error';
 
