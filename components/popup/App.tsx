@@ -10,7 +10,6 @@ import { useListWindow, type ListOrder, type ListSource } from './use-list-windo
 import { MoreRows } from './MoreRows';
 import { bundleSummaries, bundlesByIds, countBundles, countTokens, newestBundles, newestTokens, tokenSummaries, tokensByIds, type TokenRow } from '@/utils/store/queries';
 import type { BundleRecord } from '@/utils/bundle/types';
-import { clearBundles, deleteBundle } from '@/utils/store/writes';
 
 type Tab = 'bundles' | 'tokens' | 'warnings' | 'backup';
 type BundleSort = 'newest' | 'database' | 'expiry';
@@ -71,13 +70,12 @@ export function App(props: AppProps) {
       const answer = await askBackground(props.runtime, 'export-database', { id });
       return answer.ok ? `Saving ${answer.value.fileName} (bundle + driver snippets)…` : `${answer.error.message} ${answer.error.hint}`;
     },
+    // Writes go through the background, which owns the store and announces the change to every open view.
     async remove(id: string) {
-      if (data.db) await deleteBundle(data.db, id);
-      await data.refresh();
+      await askBackground(props.runtime, 'delete-bundle', { id });
     },
     async clearAll() {
-      if (data.db) await clearBundles(data.db);
-      await data.refresh();
+      await askBackground(props.runtime, 'clear-bundles', {});
     },
   };
 

@@ -5,10 +5,8 @@ import { VaultPanel } from './VaultPanel';
 import { copyThenClear } from './clipboard-clear';
 import { sha256Hex } from '@/utils/token/token';
 import type { TabProps } from './tab-props';
-import type { TokenRecord } from '@/utils/token/types';
 import type { TokenRow } from '@/utils/store/queries';
 import type { VaultStatus } from '@/utils/vault/types';
-import { deleteToken, updateToken } from '@/utils/store/writes';
 
 /** The Tokens tab: the vault's lock state and the token list. Loaded when first opened. */
 export default function TokensTab(props: TabProps & { tokens: TokenRow[]; matched: number | null }) {
@@ -70,12 +68,10 @@ export default function TokensTab(props: TabProps & { tokens: TokenRow[]; matche
             reveal: (id) => withRefresh(askBackground(runtime, 'token-reveal', { id })),
             saveFile: (id, format) => withRefresh(askBackground(runtime, 'token-save-file', { id, format })),
             async setLabel(id, label) {
-              if (data.db) await updateToken(data.db, id, (current) => ({ ...(current as TokenRecord), label: label.trim().slice(0, 100) || undefined }));
-              await data.refresh();
+              await askBackground(runtime, 'token-set-label', { id, label });
             },
             async remove(id) {
-              if (data.db) await deleteToken(data.db, id);
-              await data.refresh();
+              await askBackground(runtime, 'token-delete', { id });
             },
             async copy(text) {
               await copyThenClear(props.clipboard, text);

@@ -1,11 +1,14 @@
 // @vitest-environment node
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRequestHandler, type RequestDeps } from './handle-requests';
-import { openStore, type CompanionDb } from '../store/schema';
+import { startBackground } from './start-background';
+import { fakePorts, TEST_EXTENSION_ID, TEST_EXTENSION_ORIGIN } from '../../tests/unit/fixtures/fake-ports';
 import { startReplica, DB, type Replica } from '../../tests/replica/server';
 import { replicaFetch } from '../../tests/unit/fixtures/replica-fetch';
 import type { CapturedInTabMessage } from '../protocol/messages';
-import { getBundleFile, getKv, listBundles } from '../store/queries';
+import { getBundle, getBundleFile, getKv, getToken, listBundles, listWarnings } from '../store/queries';
+import { putWarning } from '../store/writes';
+import { mintToken } from '../../tests/replica/mint-token';
+import { DATABASE_ADMIN_ROLE } from '../../tests/replica/fixtures';
 
 let replica: Replica;
 beforeAll(async () => {
@@ -13,32 +16,17 @@ beforeAll(async () => {
 });
 afterAll(() => replica.close());
 
-const EXTENSION = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop/';
-const consoleTab = { id: 'ext-id', url: `https://astra.datastax.com/org/x/database/${DB.orders.id}/connect`, tab: { id: 7 }, frameId: 0 };
-const popup = { id: 'ext-id', url: `${EXTENSION}popup.html` };
+const consoleTab = { id: TEST_EXTENSION_ID, url: `https://astra.datastax.com/org/x/database/${DB.orders.id}/connect`, tab: { id: 7 }, frameId: 0 };
+const popup = { id: TEST_EXTENSION_ID, url: `${TEST_EXTENSION_ORIGIN}popup.html` };
 
 let n = 0;
 function setup() {
-  const saved: Array<{ bytes: Uint8Array; fileName: string; saveAs: boolean }> = [];
-  const tabMessages: CapturedInTabMessage[] = [];
-  let store: Promise<CompanionDb> | undefined;
-  const name = `handle-requests-${++n}`;
-  const deps: RequestDeps = {
-    db: () => (store ??= openStore(name)),
-    fetch: replicaFetch(replica),
-    now: () => Date.now(),
-    extensionId: 'ext-id',
-    extensionOrigin: EXTENSION,
-    version: '0.1.0',
-    async saveFile(bytes, fileName, saveAs) {
-      saved.push({ bytes, fileName, saveAs });
-      return 1;
-    },
-    notifyChanged() {},
-    notifyTab: (_tab, message) => void tabMessages.push(message),
-    injectConsoleUi: async () => {},
-  };
-  return { handle: createRequestHandler(deps), deps, saved, tabMessages };
+  const ports = fakePorts({ fetch: replicaFetch(replica) });
+  ports.tabs = [{ id: 7, url: consoleTab.url, active: true }];
+  const background = startBackground(ports, { storeName: `handle-requests-${++n}` });
+  const tabMessages = (): CapturedInTabMessage[] =>
+    ports.tabMessages.flatMap(({ message }) => ((message as { type?: string }).type === 'captured' ? [message as CapturedInTabMessage] : []));
+  return { handle: background.onMessage, deps: background.services, saved: ports.saved, tabMessages, ports };
 }
 
 /** What the console's page script gets from the DevOps API, as text (as the MAIN-world hook sees it). */
@@ -64,7 +52,7 @@ describe('background requests', () => {
       expect(record).toMatchObject({ status: 'verified', hasCopy: true, dbId: DB.orders.id, dbName: 'orders', entryCount: 8 });
       expect((await getBundleFile(db, record.id))?.bytes).toEqual(replica.bundleFor(DB.orders.id, record.region!));
     }
-    expect(tabMessages[0]?.bundleUrls).toHaveLength(8);
+    expect(tabMessages()[0]?.bundleUrls).toHaveLength(8);
   });
 
   it('records a link that is already dead with its verdict, and keeps no copy of the error body', async () => {
@@ -129,7 +117,43 @@ describe('background requests', () => {
     await handle({ type: 'page-response', response: await bundleUrlResponse(DB.inventory.id, false), page: consoleTab.url }, consoleTab);
     const [record] = (await listBundles(await deps.db())).filter((r) => r.kind === 'external');
     expect(await handle({ type: 'save-bundle-copy', id: record!.id }, popup)).toEqual({ ok: true });
-    expect(saved).toEqual([{ bytes: replica.bundleFor(DB.inventory.id, record!.region!), fileName: 'secure-connect-inventory.zip', saveAs: true }]);
-    expect(await handle({ type: 'save-bundle-copy', id: 'gone' }, popup)).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(saved).toEqual([{ bytes: replica.bundleFor(DB.inventory.id, record!.region!), fileName: 'secure-connect-inventory.zip', mime: 'application/zip', saveAs: true }]);
+    expect(await handle({ type: 'save-bundle-copy', id: 'gone' }, popup)).toMatchObject({ ok: false, error: { code: 'no-copy' } });
+  });
+
+  it('deletes a bundle only for the popup, with its copy and warnings, and announces it to the popup and every console tab', async () => {
+    const { handle, deps, ports } = setup();
+    await handle({ type: 'page-response', response: await bundleUrlResponse(DB.inventory.id, false), page: consoleTab.url }, consoleTab);
+    const db = await deps.db();
+    const [record] = (await listBundles(db)).filter((r) => r.kind === 'external');
+    await putWarning(db, { id: 'download-1-link-expired', createdAt: 1, code: 'link-expired', message: 'm', hint: 'h', bundleId: record!.id, actions: ['save-copy'] });
+    ports.pageMessages.length = 0;
+    ports.tabMessages.length = 0;
+
+    expect(await handle({ type: 'delete-bundle', id: record!.id }, consoleTab)).toEqual({ ok: false });
+    expect(await getBundle(db, record!.id)).toBeDefined();
+
+    expect(await handle({ type: 'delete-bundle', id: record!.id }, popup)).toEqual({ ok: true });
+    expect(await getBundle(db, record!.id)).toBeUndefined();
+    expect(await getBundleFile(db, record!.id)).toBeUndefined();
+    expect(await listWarnings(db)).toEqual([]);
+    const announced = { type: 'store-changed', what: 'bundles', removed: { bundleIds: [record!.id], warningIds: ['download-1-link-expired'] } };
+    expect(ports.pageMessages).toContainEqual(announced);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(ports.tabMessages).toContainEqual({ tabId: 7, message: announced });
+    expect(ports.badges.at(-1)).toEqual({ text: '', color: expect.any(String) });
+  });
+
+  it('changes a token label and deletes a token for the popup only, announcing each change', async () => {
+    const { handle, deps, ports } = setup();
+    const { token, secret, clientId } = mintToken(1, 'org-1', DATABASE_ADMIN_ROLE);
+    await handle({ type: 'capture-tokens', tokens: [{ token, clientId, secret }], page: consoleTab.url }, consoleTab);
+    ports.pageMessages.length = 0;
+    expect(await handle({ type: 'token-set-label', id: clientId, label: 'ci\u0007 pipeline' }, consoleTab)).toMatchObject({ ok: false, error: { code: 'not-allowed' } });
+    expect(await handle({ type: 'token-set-label', id: clientId, label: '  ci pipeline ' }, popup)).toEqual({ ok: true, value: { label: 'ci pipeline' } });
+    expect((await getToken(await deps.db(), clientId))?.label).toBe('ci pipeline');
+    expect(await handle({ type: 'token-delete', id: clientId }, popup)).toEqual({ ok: true, value: { id: clientId } });
+    expect(await getToken(await deps.db(), clientId)).toBeUndefined();
+    expect(ports.pageMessages).toEqual([{ type: 'store-changed', what: 'tokens' }, { type: 'store-changed', what: 'tokens' }]);
   });
 });

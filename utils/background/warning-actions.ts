@@ -9,9 +9,9 @@ import { notificationFor } from '../downloads/warning-text';
 import type { DownloadWarningMessage } from '../protocol/messages';
 import { fail, ok, type Result } from '../shared/result';
 import type { CompanionDb } from '../store/schema';
-import { getBundle, getBundleFile, listWarnings } from '../store/queries';
+import { getBundle, listWarnings } from '../store/queries';
 import { putWarning } from '../store/writes';
-import type { DownloadWatcher, FindingContext } from './watch-downloads';
+import type { FindingContext } from './watch-downloads';
 
 export function downloadWarningMessage(warning: WarningRecord, context: Pick<FindingContext, 'bundle' | 'connectUrl'>, browser: BrowserKind = 'other'): DownloadWarningMessage {
   const settingsUrl = browserSettingUrl(browser);
@@ -27,26 +27,19 @@ export function downloadWarningMessage(warning: WarningRecord, context: Pick<Fin
 
 export interface WarningActionDeps {
   db: () => Promise<CompanionDb>;
-  /** Saves bytes through the download manager (with the Save As dialog); the download id. */
-  saveFile(bytes: Uint8Array, fileName: string, saveAs: boolean): Promise<number>;
+  /** The background's one way to save a kept copy (it tells the download watcher too). */
+  saveKeptCopy(bundleId: string): Promise<Result<number>>;
   openTab(url: string): Promise<unknown>;
   browser?: BrowserKind;
-  /** Lets the watcher judge our own save too (a browser that opens it is caught). */
-  watcher?: Pick<DownloadWatcher, 'noteOwnSave'>;
+  /** Announces a change to the warnings, so the badge and every open view follow. */
+  announce?(what: 'warnings'): void;
 }
 
 /** The fixes behind every "Save the verified copy" / "Get a fresh link" / settings button. */
 export function createWarningActions(deps: WarningActionDeps) {
   const notKept = fail('no-copy', 'Astra Companion has no verified copy of this bundle.', "Get a fresh link from the database's Connect tab.");
   return {
-    async saveCopy(bundleId: string): Promise<Result<number>> {
-      const store = await deps.db();
-      const [record, file] = await Promise.all([getBundle(store, bundleId), getBundleFile(store, bundleId)]);
-      if (!record || !file) return notKept;
-      const downloadId = await deps.saveFile(file.bytes, record.fileName, true);
-      await deps.watcher?.noteOwnSave(downloadId, bundleId).catch(() => undefined);
-      return ok(downloadId);
-    },
+    saveCopy: (bundleId: string): Promise<Result<number>> => deps.saveKeptCopy(bundleId),
     async freshLink(bundleId: string | undefined): Promise<string> {
       const record = bundleId ? await getBundle(await deps.db(), bundleId) : undefined;
       const url = connectUrlFor(record);
@@ -63,7 +56,10 @@ export function createWarningActions(deps: WarningActionDeps) {
     async dismiss(warningId: string): Promise<void> {
       const store = await deps.db();
       const warning = (await listWarnings(store)).find((w) => w.id === warningId);
-      if (warning && !warning.dismissed) await putWarning(store, { ...warning, dismissed: true });
+      if (warning && !warning.dismissed) {
+        await putWarning(store, { ...warning, dismissed: true });
+        deps.announce?.('warnings');
+      }
     },
     /** `notifications.onButtonClicked`: the notification's id is the warning's. */
     async runNotificationButton(warningId: string, buttonIndex: number): Promise<Result<unknown>> {

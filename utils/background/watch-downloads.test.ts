@@ -8,6 +8,7 @@ import { getBundle, getDownloadWatch, listWarnings } from '../store/queries';
 import { updateBundle } from '../store/writes';
 import { badgeFor, notificationFor } from '../downloads/warning-text';
 import { createWarningActions, downloadWarningMessage } from './warning-actions';
+import { createSaveKeptCopy } from './save-kept-copy';
 
 const STORAGE_HOST = 'datastax-cluster-config-prod.s3.us-east-2.amazonaws.com';
 const DB_ID = '8d1e2f3a-4b5c-6d7e-8f90-a1b2c3d4e5f6';
@@ -204,18 +205,17 @@ describe('download guard', () => {
     await updateBundle(h.db, BUNDLE_ID, (current) => current!, { id: BUNDLE_ID, bytes: new Uint8Array(BUNDLE_SIZE), sha256: 'ab'.repeat(32), savedAt: 1 });
 
     const opened: string[] = [];
-    const actions = createWarningActions({
+    const saveKeptCopy = createSaveKeptCopy({
       db: async () => h.db,
-      openTab: async (url) => void opened.push(url),
-      browser: 'chrome',
       watcher: h.watcher,
-      saveFile: async (bytes, fileName, saveAs) => {
+      saveFile: async ({ bytes, fileName, saveAs }) => {
         expect([bytes.byteLength, fileName, saveAs]).toEqual([BUNDLE_SIZE, 'secure-connect-orders.zip', true]);
         const item = h.downloads.start('data:application/zip;base64,UEsDBBQACAgIAA==', h.clock.now, { byExtensionId: EXTENSION_ID });
         void h.watcher.onCreated(item);
         return item.id;
       },
     });
+    const actions = createWarningActions({ db: async () => h.db, openTab: async (url) => void opened.push(url), browser: 'chrome', saveKeptCopy });
     const saved = await actions.run(warningIdFor(failed, 'link-expired'), 'save-copy');
     expect(saved.ok).toBe(true);
     const ownId = saved.ok ? (saved.value as number) : -1;
@@ -414,7 +414,7 @@ describe('notifications', () => {
     expect(notificationOptionsFor(warning, 'chrome').iconUrl).toMatch(/^data:image\/png;base64,iVBORw0KGgo/);
 
     const opened: string[] = [];
-    const actions = createWarningActions({ db: async () => h.db, openTab: async (url) => void opened.push(url), saveFile: async () => 1 });
+    const actions = createWarningActions({ db: async () => h.db, openTab: async (url) => void opened.push(url), saveKeptCopy: createSaveKeptCopy({ db: async () => h.db, watcher: h.watcher, saveFile: async () => 1 }) });
     expect((await actions.runNotificationButton(warning.id, 1)).ok).toBe(true);
     expect(opened).toEqual([`https://astra.datastax.com/org/${ORG_ID}/database/${DB_ID}/connect`]);
     expect((await actions.runNotificationButton(warning.id, 0)).ok).toBe(false);

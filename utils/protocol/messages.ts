@@ -91,6 +91,9 @@ export interface BackgroundRequests {
   'capture-token-file': { request: { text: string; fileName: string }; response: { accepted: number; dropped: number } };
   'bundle-summaries': { request: { urls: string[] }; response: BundleSummary[] };
   'save-bundle-copy': { request: { id: string }; response: { ok: true } | { ok: false; error: Problem } };
+  /** The popup deletes one bundle record (and its kept copy and warnings); every open view hears of it. */
+  'delete-bundle': { request: { id: string }; response: { ok: boolean } };
+  'clear-bundles': { request: Record<string, never>; response: { ok: boolean } };
   'ping': { request: Record<string, never>; response: { ok: true; version: string } };
   'vault-status': { request: Record<string, never>; response: Result<VaultStatus> };
   'vault-unlock': { request: { passphrase: string }; response: Result<VaultStatus> };
@@ -99,7 +102,8 @@ export interface BackgroundRequests {
   'vault-set-auto-lock': { request: { choice: AutoLock }; response: Result<VaultStatus> };
   'token-reveal': { request: { id: string }; response: Result<{ token: string; secret?: string }> };
   'token-save-file': { request: { id: string; format: 'csv' | 'json' }; response: Result<{ fileName: string }> };
-  /** The storage host's error page: what was kept for the link the tab shows (the sender's own URL is used). */
+  'token-set-label': { request: { id: string; label: string }; response: Result<{ label?: string }> };
+  'token-delete': { request: { id: string }; response: Result<{ id: string }> };
   /** Everything, as the export zip (base64: messages carry JSON). Runs where the vault lives. */
   'export-store': { request: { tokens: TokenExportChoice }; response: Result<{ base64: string }> };
   'import-store': { request: { base64: string; passphrase?: string; skipTokens?: boolean }; response: Result<ImportReport> };
@@ -107,6 +111,7 @@ export interface BackgroundRequests {
   'export-database': { request: { id: string }; response: Result<{ fileName: string }> };
   /** The popup copied a secret: clear it 30 s later if the clipboard still holds it (hash only, never the text). */
   'clear-clipboard-later': { request: { hash: string }; response: { scheduled: boolean } };
+  /** The storage host's error page: what was kept for the link the tab shows (the sender's own URL is used). */
   'storage-error-context': { request: Record<string, never>; response: StorageErrorContext | null };
   /** The popup dismissed a download warning (the badge follows). */
   'dismiss-warning': { request: { id: string }; response: { ok: boolean } };
@@ -125,35 +130,17 @@ export interface CapturedInTabMessage {
   tokens: Array<{ clientId: string; role?: string; secretCheck: string }>;
 }
 
-/** Broadcast by the background when stored data changed, so open views refresh. */
+export type StoreArea = 'bundles' | 'tokens' | 'warnings';
+
+/**
+ * Announced by the background after every write, to the popup and every console tab: open views redraw from it.
+ * `removed` names what is gone, so a panel showing it can take it down without asking.
+ */
 export interface StoreChangedMessage {
   type: 'store-changed';
-  what: 'bundles' | 'tokens' | 'warnings';
+  what: StoreArea;
+  removed?: { bundleIds?: string[]; warningIds?: string[] };
 }
-
-export const BACKGROUND_REQUEST_TYPES: readonly BackgroundRequestType[] = [
-  'page-response',
-  'inject-console-ui',
-  'capture-links',
-  'capture-tokens',
-  'capture-token-file',
-  'bundle-summaries',
-  'save-bundle-copy',
-  'ping',
-  'vault-status',
-  'vault-unlock',
-  'vault-lock',
-  'vault-set-passphrase',
-  'vault-set-auto-lock',
-  'token-reveal',
-  'token-save-file',
-  'export-store',
-  'import-store',
-  'export-database',
-  'clear-clipboard-later',
-  'storage-error-context',
-  'dismiss-warning',
-];
 
 /** The minimal runtime surface the senders need; passed in, so this file stays free of extension globals. */
 export interface MessageSender {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { BundleRecord } from '../bundle/types';
-import { addToCounter, clearBundles, deleteBundle, updateBundle } from './writes';
+import { addToCounter, deleteBundles, putWarning, updateBundle } from './writes';
 import { bundleIdOf, openStore } from './schema';
-import { getBundleFile, listBundles } from './queries';
+import { getBundleFile, listBundles, listWarnings } from './queries';
 
 let dbCount = 0;
 const freshDb = () => openStore(`store-test-${++dbCount}`);
@@ -49,9 +49,12 @@ describe('store', () => {
     await updateBundle(db, 'new', () => record('new', 2, { hasCopy: true }), { id: 'new', bytes, sha256: 'x', savedAt: 2 });
     expect((await listBundles(db)).map((r) => r.id)).toEqual(['new', 'old']);
     expect((await getBundleFile(db, 'new'))?.bytes).toEqual(bytes);
-    await deleteBundle(db, 'new');
+    await putWarning(db, { id: 'w-new', createdAt: 3, code: 'link-expired', message: 'm', hint: 'h', bundleId: 'new', actions: [] });
+    await putWarning(db, { id: 'w-other', createdAt: 3, code: 'link-expired', message: 'm', hint: 'h', bundleId: 'old', actions: [] });
+    expect(await deleteBundles(db, ['new'])).toEqual({ bundleIds: ['new'], warningIds: ['w-new'] });
     expect(await getBundleFile(db, 'new')).toBeUndefined();
-    await clearBundles(db);
+    expect((await listWarnings(db)).map((w) => w.id)).toEqual(['w-other']);
+    expect(await deleteBundles(db, 'all')).toEqual({ bundleIds: ['old'], warningIds: ['w-other'] });
     expect(await listBundles(db)).toEqual([]);
   });
 

@@ -25,14 +25,18 @@ export async function updateBundle(
   return next;
 }
 
-export async function deleteBundle(db: CompanionDb, id: string): Promise<void> {
-  const tx = db.transaction(['bundles', 'bundleFiles'], 'readwrite');
-  await Promise.all([tx.objectStore('bundles').delete(id), tx.objectStore('bundleFiles').delete(id), tx.done]);
-}
-
-export async function clearBundles(db: CompanionDb): Promise<void> {
-  const tx = db.transaction(['bundles', 'bundleFiles'], 'readwrite');
-  await Promise.all([tx.objectStore('bundles').clear(), tx.objectStore('bundleFiles').clear(), tx.done]);
+/** Deletes bundle records with their kept copies and their warnings, in one transaction; the warnings removed. */
+export async function deleteBundles(db: CompanionDb, ids: string[] | 'all'): Promise<{ bundleIds: string[]; warningIds: string[] }> {
+  const tx = db.transaction(['bundles', 'bundleFiles', 'warnings'], 'readwrite');
+  const bundleIds = ids === 'all' ? ((await tx.objectStore('bundles').getAllKeys()) as string[]) : ids;
+  const gone = new Set(bundleIds);
+  const warningIds = (await tx.objectStore('warnings').getAll()).filter((w) => w.bundleId !== undefined && gone.has(w.bundleId)).map((w) => w.id);
+  await Promise.all([
+    ...bundleIds.flatMap((id) => [tx.objectStore('bundles').delete(id), tx.objectStore('bundleFiles').delete(id)]),
+    ...warningIds.map((id) => tx.objectStore('warnings').delete(id)),
+  ]);
+  await tx.done;
+  return { bundleIds, warningIds };
 }
 
 export async function updateToken(

@@ -1,0 +1,54 @@
+/**
+ * Requests about kept bundles: the in-page panel's and the popup's summaries, saving the kept copy, deleting.
+ * Every change is announced, so the popup, the console panels and the warnings follow at once.
+ */
+import { parseBundleLink } from '../bundle/bundle-link';
+import { fail } from '../shared/result';
+import { findBundleByLink } from '../store/queries';
+import { deleteBundles } from '../store/writes';
+import { summarize } from './keep-bundle';
+import type { Routes } from './request-table';
+import type { BackgroundServices } from './services';
+
+async function removeBundles(services: BackgroundServices, ids: string[] | 'all') {
+  const removed = await deleteBundles(await services.db(), ids);
+  services.announce('bundles', { bundleIds: removed.bundleIds, warningIds: removed.warningIds });
+  if (removed.warningIds.length) services.announce('warnings', { bundleIds: removed.bundleIds, warningIds: removed.warningIds });
+  return { ok: true };
+}
+
+export const bundleRoutes: Routes<'bundle-summaries' | 'save-bundle-copy' | 'delete-bundle' | 'clear-bundles'> = {
+  'bundle-summaries': {
+    from: ['console', 'extension'],
+    refused: [],
+    async handle(request, _sender, services) {
+      const db = await services.db();
+      const urls = Array.isArray(request.urls) ? request.urls.filter((u): u is string => typeof u === 'string').slice(0, 20) : [];
+      // Stored links are normalized by parseBundleLink; a link read from the page may be escaped otherwise.
+      const normalized = urls.map((url) => {
+        const parsed = parseBundleLink(url, { trustedHosts: services.trustedHosts });
+        return parsed.ok ? parsed.value.url : url;
+      });
+      const records = await Promise.all(normalized.map((url) => findBundleByLink(db, url)));
+      return records.flatMap((record) => (record ? [summarize(record)] : []));
+    },
+  },
+  'save-bundle-copy': {
+    from: ['console', 'extension', 'storage'],
+    refused: fail('not-found', 'That bundle is no longer in Astra Companion.', 'Open the popup again; it may have been deleted.'),
+    async handle(request, _sender, services) {
+      const saved = await services.saveKeptCopy(String(request.id));
+      return saved.ok ? { ok: true } : saved;
+    },
+  },
+  'delete-bundle': {
+    from: ['extension'],
+    refused: { ok: false },
+    handle: (request, _sender, services) => removeBundles(services, [String(request.id)]),
+  },
+  'clear-bundles': {
+    from: ['extension'],
+    refused: { ok: false },
+    handle: (_request, _sender, services) => removeBundles(services, 'all'),
+  },
+};

@@ -1,0 +1,59 @@
+/**
+ * The background's ports (utils/background/ports.ts) on the real WebExtension APIs: the only file the background
+ * reaches the browser through, with its neighbours save-file.ts and offscreen-clipboard.ts.
+ */
+import { browser } from 'wxt/browser';
+import { CONSOLE_MATCHES } from '../astra/hosts';
+import type { BackgroundPorts } from '../background/ports';
+import type { DownloadItemLike } from '../background/watch-downloads';
+import { browserKindOf } from '../downloads/judge-download';
+import { clearClipboardIfStillHolds } from './offscreen-clipboard';
+import { saveFile } from './save-file';
+
+const CONSOLE_UI_SCRIPT = '/content-scripts/console-ui.js';
+
+export function createBrowserPorts(): BackgroundPorts {
+  return {
+    now: () => Date.now(),
+    fetch: (...args) => fetch(...args),
+    extensionId: browser.runtime.id,
+    extensionOrigin: browser.runtime.getURL('/'),
+    version: browser.runtime.getManifest().version,
+    browser: browserKindOf(navigator.userAgent),
+    session: {
+      get: async (key) => (await browser.storage.session.get(key))[key],
+      set: (key, value) => browser.storage.session.set({ [key]: value }),
+    },
+    saveFile,
+    searchDownloads: (query) => browser.downloads.search(query) as Promise<DownloadItemLike[]>,
+    sendToExtensionPages(message) {
+      browser.runtime.sendMessage(message).catch(() => {});
+    },
+    sendToTab(tabId, message) {
+      browser.tabs.sendMessage(tabId, message).catch(() => {});
+    },
+    async consoleTabs() {
+      const tabs = await browser.tabs.query({ url: CONSOLE_MATCHES });
+      return tabs.flatMap((tab) => (tab.id === undefined ? [] : [{ id: tab.id, url: tab.url ?? '', active: tab.active === true }]));
+    },
+    async injectConsoleUi(tabId, frameId) {
+      await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: [CONSOLE_UI_SCRIPT] });
+    },
+    async setBadge(badge) {
+      await browser.action.setBadgeText({ text: badge.text });
+      await browser.action.setBadgeBackgroundColor({ color: badge.color });
+    },
+    async notify(id, content) {
+      await browser.notifications.create(id, content);
+    },
+    openTab: (url) => browser.tabs.create({ url }),
+    async openPopup() {
+      await browser.action.openPopup?.();
+    },
+    createAlarm(name, when) {
+      void browser.alarms.create(name, { when });
+    },
+    mayReadClipboard: () => browser.permissions.contains({ permissions: ['clipboardRead'] }),
+    clearClipboardIfStillHolds,
+  };
+}
