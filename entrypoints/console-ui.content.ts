@@ -10,7 +10,7 @@ import { CONSOLE_MATCHES } from '@/utils/astra/hosts';
 interface Env {
   /** Called when the background captured something from this tab's network traffic. */
   onCaptured: Set<(message: CapturedInTabMessage) => void>;
-  onStoreChanged: Set<() => void>;
+  onStoreChanged: Set<(message: unknown) => void>;
   onDownloadWarning: Set<(message: unknown) => void>;
 }
 
@@ -33,7 +33,7 @@ export default defineContentScript({
     const env: Env = { onCaptured: new Set(), onStoreChanged: new Set(), onDownloadWarning: new Set() };
     browser.runtime.onMessage.addListener((message: unknown) => {
       const type = (message as { type?: string } | null)?.type;
-      if (type === 'store-changed') env.onStoreChanged.forEach((listener) => listener());
+      if (type === 'store-changed') env.onStoreChanged.forEach((listener) => listener(message));
       if (type === 'download-warning') env.onDownloadWarning.forEach((listener) => listener(message));
       if (type === 'captured') env.onCaptured.forEach((listener) => listener(message as CapturedInTabMessage));
     });
@@ -77,6 +77,10 @@ export default defineContentScript({
             onWarning(listener) {
               shared.onDownloadWarning.add(listener);
               return () => shared.onDownloadWarning.delete(listener);
+            },
+            onStoreChanged(listener) {
+              shared.onStoreChanged.add(listener);
+              return () => shared.onStoreChanged.delete(listener);
             },
             async saveCopy(id) {
               const answer = await askBackground(browser.runtime, 'save-bundle-copy', { id });

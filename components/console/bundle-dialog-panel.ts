@@ -37,7 +37,10 @@ export function linksInDialog(dialog: Element): CapturedLink[] {
   return mightContainBundleLinks(text) ? findBundleLinks(text) : [];
 }
 
-function describe(summary: BundleSummary | undefined, now: number, onSave: (id: string) => void): { tone: 'info' | 'ok' | 'bad'; children: Array<Node | string> } {
+function describe(summary: BundleSummary | undefined, now: number, onSave: (id: string) => void, removed = false): { tone: 'info' | 'ok' | 'bad'; children: Array<Node | string> } {
+  if (!summary && removed) {
+    return { tone: 'info', children: [el('span', { class: 'title' }, 'Deleted from Astra Companion.'), el('div', { class: 'muted' }, 'Close this dialog and click Get Bundle again to check and keep this bundle.')] };
+  }
   if (!summary) {
     return { tone: 'info', children: [el('span', { class: 'title' }, 'Astra Companion is looking at this bundle link…')] };
   }
@@ -80,19 +83,23 @@ function statusView(panel: PanelHost, env: BundlePanelEnv, signal: AbortSignal) 
   let urls: string[] = [];
   let summaries: BundleSummary[] = [];
   let message: string | null = null;
+  // Set when the popup deleted what this panel showed: the announcement says so, and the panel says it too.
+  let removed = false;
   const draw = () => {
     const shown = summaries.find((s) => s.url === urls[0]) ?? summaries[0];
     const view = describe(shown, env.now(), async (id) => {
       message = await env.saveCopy(id);
       draw();
-    });
+    }, removed);
     panel.setTone(view.tone);
     panel.render(...view.children, message ? el('div', { class: 'muted' }, message) : null);
   };
   const refresh = async () => {
     if (!urls.length) return draw();
     try {
-      summaries = await env.summaries(urls);
+      const next = await env.summaries(urls);
+      removed = next.length === 0 && (removed || summaries.length > 0);
+      summaries = next;
     } catch {
       // the extension was reloaded: keep the last view
     }
@@ -123,9 +130,13 @@ function attachToDialog(dialog: Element, env: BundlePanelEnv, signal: AbortSigna
   const content = dialog.querySelector('[class*="DialogContent"], [class*="dialogContent"]') ?? dialog.querySelector('[role="document"]') ?? dialog;
   content.append(panel.host);
   const view = statusView(panel, env, signal);
+  // The console redraws its countdown every second: a link is reported once, when the dialog first shows it.
+  let reported = '';
   const read = () => {
     const links = linksInDialog(dialog);
-    if (!links.length) return;
+    const key = links.map((l) => l.url).join('\n');
+    if (!links.length || key === reported) return;
+    reported = key;
     env.captureLinks(links);
     view.show(links.map((l) => l.url));
   };

@@ -18,6 +18,8 @@ export interface DownloadWarningEnv {
   pageUrl(): string;
   /** Calls back for every 'download-warning' message; returns the unsubscribe. */
   onWarning(listener: (message: unknown) => void): () => void;
+  /** The background's store-changed announcements: a warning removed or dismissed elsewhere leaves this panel too. */
+  onStoreChanged(listener: (message: unknown) => void): () => void;
   /** Saves the kept copy; the words to show afterwards. */
   saveCopy(bundleId: string): Promise<string | null>;
 }
@@ -136,8 +138,20 @@ export function watchDownloadWarnings(env: DownloadWarningEnv, signal: AbortSign
     shown.set(entry.warning.id, { entry, state: {} });
     draw();
   });
+  const unsubscribeChanges = env.onStoreChanged((value) => {
+    const removed = isRecord(value) && isRecord(value.removed) ? value.removed : undefined;
+    const ids = (list: unknown) => new Set(Array.isArray(list) ? list.filter((id): id is string => typeof id === 'string') : []);
+    const warningIds = ids(removed?.warningIds);
+    const bundleIds = ids(removed?.bundleIds);
+    let changed = false;
+    for (const [id, { entry }] of shown) {
+      if (warningIds.has(id) || (entry.warning.bundleId && bundleIds.has(entry.warning.bundleId))) changed = shown.delete(id) || changed;
+    }
+    if (changed) draw();
+  });
   signal.addEventListener('abort', () => {
     unsubscribe();
+    unsubscribeChanges();
     close();
   });
 }

@@ -32,7 +32,7 @@ export interface WarningActionDeps {
   openTab(url: string): Promise<unknown>;
   browser?: BrowserKind;
   /** Announces a change to the warnings, so the badge and every open view follow. */
-  announce?(what: 'warnings'): void;
+  announce?(what: 'warnings', removed?: { warningIds: string[] }): void;
 }
 
 /** The fixes behind every "Save the verified copy" / "Get a fresh link" / settings button. */
@@ -58,7 +58,7 @@ export function createWarningActions(deps: WarningActionDeps) {
       const warning = (await listWarnings(store)).find((w) => w.id === warningId);
       if (warning && !warning.dismissed) {
         await putWarning(store, { ...warning, dismissed: true });
-        deps.announce?.('warnings');
+        deps.announce?.('warnings', { warningIds: [warningId] });
       }
     },
     /** `notifications.onButtonClicked`: the notification's id is the warning's. */
