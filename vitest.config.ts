@@ -22,5 +22,7 @@ export default defineConfig({
     include: ['utils/**/*.test.ts', 'cli/**/*.test.ts', 'components/**/*.test.{ts,tsx}', 'tests/unit/**/*.test.{ts,tsx}'],
     setupFiles: ['tests/unit/setup.ts'],
     testTimeout: 20_000,
+    // Starting the replica makes real certificates and keys: slow on a loaded 2-core machine.
+    hookTimeout: 60_000,
   },
 });
