@@ -14,6 +14,7 @@ import { type CompanionDb } from '../store/schema';
 import { fail, type Problem } from '../shared/result';
 import { storageErrorContext } from './watch-downloads';
 import { TRUSTED_STORAGE_HOSTS } from '../bundle/bundle-link';
+import { limitCaptures, type LimitedCaptures } from './capture-limits';
 import { handleTokenRequest, isTokenRequest, type TokenRequestDeps } from './handle-token-requests';
 import { handleExportRequest, isExportRequest, type ExportRequestDeps } from './handle-export-requests';
 import { isRecord } from '../shared/guards';
@@ -97,7 +98,17 @@ export function createRequestHandler(deps: RequestDeps) {
 
 
   /** Keeps links and tokens captured in a console tab, and tells the tab what was accepted. */
-  async function keepCaptures(links: CapturedLink[], tokens: CapturedToken[], page: string, source: CaptureSource, tabId?: number) {
+  async function keepCaptures(allLinks: CapturedLink[], allTokens: CapturedToken[], page: string, source: CaptureSource, tabId?: number) {
+    // Per-tab bounds (capture-limits.ts): a page can forge captures, never flood the store or the storage host.
+    const limited = await limitCaptures(await deps.db(), `tab:${tabId ?? 'none'}`, deps.now, allLinks, allTokens);
+    try {
+      return await keepLimited(limited, page, source, tabId);
+    } finally {
+      if (await limited.finish()) deps.notifyChanged('warnings');
+    }
+  }
+
+  async function keepLimited({ links, tokens, admitFetches }: LimitedCaptures<CapturedLink, CapturedToken>, page: string, source: CaptureSource, tabId?: number) {
     const keptTokens = tokens.length && deps.keepTokens ? await deps.keepTokens(tokens, page, source) : { accepted: 0, dropped: tokens.length, conflicts: 0, records: [] };
     if (keptTokens.conflicts) deps.notifyChanged('warnings');
     if (keptTokens.accepted) {
@@ -118,6 +129,7 @@ export function createRequestHandler(deps: RequestDeps) {
       trustedHosts: deps.trustedHosts,
       onChange: () => deps.notifyChanged('bundles', tabId),
       onWarning: () => deps.notifyChanged('warnings'),
+      admitFetches,
       // The tab hears of the links (as stored) before they are fetched, so its panel can show "checking".
       onAccepted: (bundleUrls) => tabId !== undefined && deps.notifyTab(tabId, { type: 'captured', bundleUrls, tokens: [] }),
     };
