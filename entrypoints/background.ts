@@ -1,7 +1,8 @@
 import { createRequestHandler } from '@/utils/background/handle-requests';
+import { toolbarButtonOf } from '@/utils/platform/toolbar-button';
 import { keepTokens } from '@/utils/background/keep-token';
 import { openStore, type CompanionDb } from '@/utils/store/schema';
-import { toDataUrl } from '@/utils/shared/bytes';
+import { createBytesSaver } from '@/utils/platform/save-bytes';
 import { createVault, type Vault } from '@/utils/vault/vault';
 import { clearIfStillHolds } from '@/utils/platform/clipboard-guard';
 import { CLIPBOARD_ALARM, onClipboardAlarm, scheduleClipboardClear, type ClipboardScheduleDeps } from '@/utils/background/schedule-clipboard-clear';
@@ -43,14 +44,18 @@ export default defineBackground(() => {
       }),
     ));
 
-  const save = (url: string, filename: string, saveAs: boolean) =>
-    browser.downloads.download({ url, filename, saveAs, conflictAction: 'uniquify' });
+  const saver = createBytesSaver({
+    download: (options) => browser.downloads.download(options),
+    objectUrls: typeof URL.createObjectURL === 'function' ? URL : undefined,
+  });
+  const save = saver.save;
 
   const browserKind = browserKindOf(navigator.userAgent);
+  const toolbarButton = toolbarButtonOf(browser);
   const refreshBadge = async () => {
     const badge = badgeFor(await listWarnings(await db()));
-    await browser.action.setBadgeText({ text: badge.text });
-    await browser.action.setBadgeBackgroundColor({ color: badge.color });
+    await toolbarButton.setBadgeText({ text: badge.text });
+    await toolbarButton.setBadgeBackgroundColor({ color: badge.color });
   };
   const notifyChanged = (what: 'bundles' | 'tokens' | 'warnings', tabId?: number) => {
     const message = { type: 'store-changed', what };
@@ -96,15 +101,18 @@ export default defineBackground(() => {
   });
   const warningActions = createWarningActions({
     db,
-    saveFile: (bytes, fileName, saveAs) => save(toDataUrl(bytes), fileName, saveAs),
+    saveFile: (bytes, fileName, saveAs) => save(bytes, fileName, saveAs),
     openTab: (url) => browser.tabs.create({ url }),
     browser: browserKind,
     watcher,
   });
   browser.downloads.onCreated.addListener((item) => void watcher.onCreated(item as DownloadItemLike).catch(() => {}));
-  browser.downloads.onChanged.addListener((delta) => void watcher.onChanged(delta).catch(() => {}));
+  browser.downloads.onChanged.addListener((delta) => {
+    saver.onChanged(delta);
+    void watcher.onChanged(delta).catch(() => {});
+  });
   browser.notifications.onButtonClicked.addListener((id, index) => void warningActions.runNotificationButton(id, index).catch(() => {}));
-  browser.notifications.onClicked.addListener(() => void browser.action.openPopup?.().catch(() => {}));
+  browser.notifications.onClicked.addListener(() => void toolbarButton.openPopup?.().catch(() => {}));
   void watcher.sweep().catch(() => {});
   void refreshBadge().catch(() => {});
 
@@ -143,7 +151,7 @@ export default defineBackground(() => {
     extensionId: browser.runtime.id,
     extensionOrigin: browser.runtime.getURL('/'),
     version: browser.runtime.getManifest().version,
-    saveFile: (bytes, fileName, saveAs) => save(toDataUrl(bytes), fileName, saveAs),
+    saveFile: (bytes, fileName, saveAs) => save(bytes, fileName, saveAs),
     notifyChanged,
     notifyTab(tabId, message) {
       browser.tabs.sendMessage(tabId, message).catch(() => {});
@@ -159,13 +167,13 @@ export default defineBackground(() => {
       vault,
       now: () => Date.now(),
       version: browser.runtime.getManifest().version,
-      saveFile: (bytes, fileName, saveAs) => save(toDataUrl(bytes), fileName, saveAs),
+      saveFile: (bytes, fileName, saveAs) => save(bytes, fileName, saveAs),
     },
     tokenRequests: {
       db,
       vault,
       async saveText(text, fileName, mime) {
-        await save(toDataUrl(new TextEncoder().encode(text), mime), fileName, true);
+        await save(new TextEncoder().encode(text), fileName, true, mime);
       },
     },
   });
