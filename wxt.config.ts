@@ -7,9 +7,13 @@ import { fileURLToPath } from 'node:url';
 // Chrome MV3 and Firefox already return promises for all they call (runtime.sendMessage, tabs.create).
 const NATIVE_BROWSER = fileURLToPath(new URL('./node_modules/wxt/dist/browser.mjs', import.meta.url));
 
+const ICON_SIZES = [16, 32, 48, 128] as const;
+
 // The manifest is a function of the target browser: least privilege, nothing hand-kept.
 export default defineConfig({
-  modules: ['@wxt-dev/webextension-polyfill'],
+  modules: ['@wxt-dev/webextension-polyfill', '@wxt-dev/auto-icons'],
+  // One SVG source; the PNGs (16, 32, 48, 128) are made at build time. Rasterized at 512 px, then scaled down.
+  autoIcons: { baseIconPath: 'assets/icon.svg', sizes: [...ICON_SIZES] },
   vite: () => ({ plugins: [preact()] }),
   hooks: {
     'vite:build:extendConfig'(entrypoints, config) {
@@ -19,7 +23,7 @@ export default defineConfig({
       config.resolve = { ...config.resolve, alias: [...rest, { find: /^wxt\/browser$/, replacement: NATIVE_BROWSER }] };
     },
   },
-  manifest: ({ browser }) => ({
+  manifest: ({ browser, manifestVersion }) => ({
     name: 'Astra Companion',
     description:
       'Captures and verifies DataStax Astra secure connect bundles and application tokens before they expire.',
@@ -30,7 +34,8 @@ export default defineConfig({
       'https://astra.datastax.com/*',
       'https://datastax-cluster-config-prod.s3.us-east-2.amazonaws.com/*',
     ],
-    action: { default_title: 'Astra Companion' },
+    // MV2 (Firefox) names it browser_action: WXT's popup entry writes that key, and would drop `action`'s icon.
+    [manifestVersion === 2 ? 'browser_action' : 'action']: { default_title: 'Astra Companion', default_icon: Object.fromEntries(ICON_SIZES.map((size) => [size, `icons/${size}.png`])) },
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {
