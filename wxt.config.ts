@@ -8,9 +8,13 @@ import { CONSOLE_MATCHES, STORAGE_MATCHES } from './utils/astra/hosts';
 // Chrome MV3 and Firefox already return promises for all they call (runtime.sendMessage, tabs.create).
 const NATIVE_BROWSER = fileURLToPath(new URL('./node_modules/wxt/dist/browser.mjs', import.meta.url));
 
+const ICON_SIZES = [16, 32, 48, 128] as const;
+
 // The manifest is a function of the target browser: least privilege, nothing hand-kept.
 export default defineConfig({
-  modules: ['@wxt-dev/webextension-polyfill'],
+  modules: ['@wxt-dev/webextension-polyfill', '@wxt-dev/auto-icons'],
+  // One SVG source; the PNGs (16, 32, 48, 128) are made at build time. Rasterized at 512 px, then scaled down.
+  autoIcons: { baseIconPath: 'assets/icon.svg', sizes: [...ICON_SIZES] },
   vite: () => ({ plugins: [preact()] }),
   hooks: {
     'vite:build:extendConfig'(entrypoints, config) {
@@ -20,7 +24,7 @@ export default defineConfig({
       config.resolve = { ...config.resolve, alias: [...rest, { find: /^wxt\/browser$/, replacement: NATIVE_BROWSER }] };
     },
   },
-  manifest: ({ browser }) => ({
+  manifest: ({ browser, manifestVersion }) => ({
     name: 'Astra Companion',
     description:
       'Captures and verifies DataStax Astra secure connect bundles and application tokens before they expire.',

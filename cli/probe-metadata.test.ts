@@ -123,6 +123,13 @@ describe('scb-check --probe against a mutual-TLS metadata service', () => {
     expect(lines[1]).toContain('Hint: Download the bundle again');
   });
 
+  it('reports the same refusal over TLS 1.2, where the alert ends the handshake, as probe-rejected', async () => {
+    await service.setFault('refuse-client-cert-tls12');
+    const { report } = await probeJson(good, '--connect-to', service.connectTo);
+    expect(report.probe).toMatchObject({ ok: false, stage: 'tls', problem: { code: 'probe-rejected' } });
+    expect(report.probe!.problem!.message).toContain('(TLS alert: unknown_ca)');
+  });
+
   it('reports a 503 as probe-http with the status', async () => {
     await service.setFault('status-503');
     const { report } = await probeJson(good, '--connect-to', service.connectTo);
@@ -308,7 +315,7 @@ describe('bin/scb-check.mjs --probe on a real file', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 120_000);
 });
 
 /** A port nothing listens on: bound, then closed. */

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { DB, ORG, startReplica, STORAGE_HOST, type Replica } from '../replica/server';
-import { click, pasteClipboard, startFirefox, textOf, waitForText, waitUntil, type FirefoxSession } from './firefox-session';
+import { assertNoExtensionErrors, click, pasteClipboard, startFirefox, textOf, waitForText, waitUntil, type FirefoxSession } from './firefox-session';
 
 const connect = (dbId: string) => `https://astra.datastax.com/org/${ORG.id}/database/${dbId}/connect`;
 const PANEL = '[data-testid="astra-companion-bundle-panel"]';
@@ -58,7 +58,7 @@ test('Get Bundle on a two-region database: the dialog panel verifies the bundle,
   assert.equal((await popup.$$('[data-testid="bundle-row"][data-kind="external"]')).length, 2);
   await popup.close();
   await page.close();
-  assert.deepEqual(firefox.extensionErrors, []);
+  assertNoExtensionErrors(firefox);
 });
 
 test('copy curl from the popup: the clipboard holds a shell-correct command that downloads the exact bundle', async () => {
@@ -83,5 +83,5 @@ test('copy curl from the popup: the clipboard holds a shell-correct command that
   assert.equal(existsSync(path.join(dir, 'secure-connect-inventory.zip')), true);
   await popup.close();
   await page.close();
-  assert.deepEqual(firefox.extensionErrors, []);
+  assertNoExtensionErrors(firefox);
 });

@@ -80,6 +80,7 @@ export async function startFirefox(replica: Replica, prefs: Record<string, unkno
   browser.process()?.stdout?.on('data', collect);
   browser.process()?.stderr?.on('data', collect);
   await browser.installExtension(FIREFOX_BUILD);
+  await answerSaveDialogs(browser, downloadDir);
   const popupUrl = `moz-extension://${EXTENSION_UUID}/popup.html`;
 
   return {
@@ -108,6 +109,39 @@ export async function startFirefox(replica: Replica, prefs: Record<string, unkno
   };
 }
 
+// Runs in Firefox's parent process (allowed by --remote-allow-system-access): a file picker that accepts the
+// suggested name in the download folder, as a user pressing Enter in the Save As dialog would. `downloads.download`
+// with `saveAs: true` otherwise waits for a native dialog that headless Firefox never shows.
+const ANSWER_SAVE_DIALOGS = (dir: string) => `(() => {
+  const registrar = Components.manager.QueryInterface(Ci.nsIComponentRegistrar);
+  const cid = Components.ID('{4f0c6b0e-2f7a-4c61-9d0e-a57a0c0de002}');
+  if (registrar.isCIDRegistered(cid)) return 'already';
+  class SaveAsAnswer {
+    constructor() { this.defaultString = ''; this.defaultExtension = ''; this.displayDirectory = null; this.filterIndex = 0; }
+    init() {}
+    appendFilters() {}
+    appendFilter() {}
+    get file() { const file = Cc['@mozilla.org/file/local;1'].createInstance(Ci.nsIFile); file.initWithPath(${JSON.stringify(dir)}); file.append(this.defaultString); return file; }
+    open(callback) { Services.tm.dispatchToMainThread(() => (typeof callback === 'function' ? callback(Ci.nsIFilePicker.returnOK) : callback.done(Ci.nsIFilePicker.returnOK))); }
+  }
+  SaveAsAnswer.prototype.QueryInterface = ChromeUtils.generateQI(['nsIFilePicker']);
+  registrar.registerFactory(cid, 'Save As answered by the test', '@mozilla.org/filepicker;1', { createInstance: (iid) => new SaveAsAnswer().QueryInterface(iid) });
+  return 'registered';
+})()`;
+
+async function answerSaveDialogs(browser: Browser, dir: string): Promise<void> {
+  const connection = (browser as unknown as { connection: { send(method: string, params: object): Promise<{ result: any }> } }).connection;
+  const tree = await connection.send('browsingContext.getTree', { 'moz:scope': 'chrome' });
+  const context = tree.result.contexts[0]?.context;
+  const answer = await connection.send('script.evaluate', { expression: ANSWER_SAVE_DIALOGS(dir), target: { context }, awaitPromise: true });
+  if (answer.result.type !== 'success') throw new Error(`Could not answer Save As dialogs: ${JSON.stringify(answer.result)}`);
+}
+
+/** Fails with the lines Firefox printed when one of our scripts threw. */
+export function assertNoExtensionErrors(session: FirefoxSession): void {
+  if (session.extensionErrors.length) throw new Error(`Uncaught errors from the extension:\n${session.extensionErrors.join('\n')}`);
+}
+
 /** Polls `probe` until it returns a truthy value; the last value or error is in the failure message. */
 export async function waitUntil<T>(what: string, probe: () => Promise<T | false | null | undefined> | T | false | null | undefined, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -124,13 +158,29 @@ export async function waitUntil<T>(what: string, probe: () => Promise<T | false 
   }
 }
 
-/** Text of the first element matching `selector`, its open shadow root included (our in-page panels). */
+// Page-side: the first element matching a selector in the document or any open shadow root (our in-page panels).
+const DEEP_QUERY = `function (css) {
+  const roots = [document];
+  while (roots.length) {
+    const root = roots.shift();
+    const found = root.querySelector(css);
+    if (found) return found;
+    for (const child of root.querySelectorAll('*')) if (child.shadowRoot) roots.push(child.shadowRoot);
+  }
+  return null;
+}`;
+
+/** Text of the first element matching `selector`, through open shadow roots, its own shadow root included. */
 export function textOf(page: Page, selector: string): Promise<string | null> {
-  return page.evaluate((css) => {
-    const element = document.querySelector(css);
-    if (!element) return null;
-    return (element.shadowRoot?.textContent ?? '') + (element.textContent ?? '');
-  }, selector);
+  return page.evaluate(`(() => {
+    const element = (${DEEP_QUERY})(${JSON.stringify(selector)});
+    return element ? (element.shadowRoot?.textContent ?? '') + (element.textContent ?? '') : null;
+  })()`) as Promise<string | null>;
+}
+
+/** The `attribute` of the first element matching `selector`, through open shadow roots. */
+export function attributeOf(page: Page, selector: string, attribute: string): Promise<string | null> {
+  return page.evaluate(`(() => (${DEEP_QUERY})(${JSON.stringify(selector)})?.getAttribute(${JSON.stringify(attribute)}) ?? null)()`) as Promise<string | null>;
 }
 
 /** Waits for the element's text to match, and returns it. */

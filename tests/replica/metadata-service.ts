@@ -35,6 +35,8 @@ export type MetadataFault =
    * terminator in front of the real service would.
    */
   | 'refuse-client-cert'
+  /** The same over TLS 1.2, where the alert ends the handshake itself (in TLS 1.3 it comes after it). */
+  | 'refuse-client-cert-tls12'
   /** 503 with a short text body. */
   | 'status-503'
   /** 200 with JSON that is not the metadata shape. */
@@ -104,7 +106,8 @@ export async function startMetadataService(opts: {
   const https = createHttpsServer({ ...goodContext, requestCert: true, rejectUnauthorized: true }, (req, res) => answer(req, res));
   // A refused handshake is the point of some faults: keep it off the test output.
   https.on('tlsClientError', () => {});
-  let refusing: Promise<{ child: ChildProcess; port: number; dir: string }> | undefined;
+  type Refusing = Promise<{ child: ChildProcess; port: number; dir: string }>;
+  const refusing = new Map<MetadataFault, Refusing>();
 
   function answer(req: IncomingMessage, res: ServerResponse) {
     const socket = req.socket as Socket & { servername?: string; getPeerCertificate(): { subject?: { CN?: string } } };
@@ -137,12 +140,13 @@ export async function startMetadataService(opts: {
   };
   const front = createServer((socket) => {
     track(socket);
-    if (fault !== 'refuse-client-cert' || !refusing) {
+    const refuser = refusing.get(fault);
+    if (!refuser) {
       https.emit('connection', socket);
       return;
     }
     socket.pause();
-    void refusing.then(({ port: refusingPort }) => {
+    void refuser.then(({ port: refusingPort }) => {
       const upstream = connect({ host: '127.0.0.1', port: refusingPort }, () => {
         socket.pipe(upstream).pipe(socket);
         socket.resume();
@@ -165,9 +169,9 @@ export async function startMetadataService(opts: {
     async setFault(next) {
       fault = next;
       https.setSecureContext(contextFor(next));
-      if (next === 'refuse-client-cert') {
-        refusing ??= startRefusingServer(good);
-        await refusing;
+      if (next === 'refuse-client-cert' || next === 'refuse-client-cert-tls12') {
+        if (!refusing.has(next)) refusing.set(next, startRefusingServer(good, next === 'refuse-client-cert-tls12'));
+        await refusing.get(next);
       }
     },
     metadataFor: (host) => replies.get(host),
@@ -175,8 +179,8 @@ export async function startMetadataService(opts: {
     async close() {
       const closed = new Promise<void>((resolve) => front.close(() => resolve()));
       for (const socket of sockets) socket.destroy();
-      if (refusing) {
-        const { child, dir } = await refusing.catch(() => ({ child: undefined, dir: undefined }));
+      for (const refuser of refusing.values()) {
+        const { child, dir } = await refuser.catch(() => ({ child: undefined, dir: undefined }));
         child?.kill();
         if (dir) rmSync(dir, { recursive: true, force: true });
       }
@@ -188,7 +192,7 @@ export async function startMetadataService(opts: {
 }
 
 /** `openssl s_server` with the service's certificate, requiring client certificates from a CA the bundles do not use. */
-function startRefusingServer(material: { key: string; cert: string }): Promise<{ child: ChildProcess; port: number; dir: string }> {
+function startRefusingServer(material: { key: string; cert: string }, tls12: boolean): Promise<{ child: ChildProcess; port: number; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'metadata-refusing-'));
   writeFileSync(join(dir, 'server.key'), material.key, { mode: 0o600 });
   writeFileSync(join(dir, 'server.crt'), material.cert);
@@ -197,7 +201,7 @@ function startRefusingServer(material: { key: string; cert: string }): Promise<{
   const child = spawn(
     'openssl',
     ['s_server', '-accept', '127.0.0.1:0', '-cert', join(dir, 'server.crt'), '-key', join(dir, 'server.key'),
-      '-Verify', '1', '-verify_return_error', '-CAfile', join(dir, 'trusted-clients.crt'), '-www'],
+      '-Verify', '1', '-verify_return_error', '-CAfile', join(dir, 'trusted-clients.crt'), '-www', ...(tls12 ? ['-tls1_2'] : [])],
     { stdio: ['ignore', 'pipe', 'ignore'] },
   );
   return new Promise((resolve, reject) => {

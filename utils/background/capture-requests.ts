@@ -12,6 +12,7 @@ import { roleNameOf } from '../store/queries';
 import { findRoleNames, mightContainRoleNames } from '../token/find-role-names';
 import { findTokens, mightContainTokens } from '../token/find-tokens';
 import { parseTokenFile } from '../token/token-file';
+import { limitCaptures, type LimitedCaptures } from './capture-limits';
 import { keepBundles } from './keep-bundle';
 import { keepTokens } from './keep-token';
 import type { Routes } from './request-table';
@@ -38,7 +39,17 @@ function readTokens(value: unknown): CapturedToken[] {
 }
 
 /** Keeps links and tokens captured in a console tab, and tells the tab what was accepted (for its panels). */
-async function keepCaptures(services: BackgroundServices, links: CapturedLink[], tokens: CapturedToken[], page: string, source: CaptureSource, tabId?: number) {
+async function keepCaptures(services: BackgroundServices, allLinks: CapturedLink[], allTokens: CapturedToken[], page: string, source: CaptureSource, tabId?: number) {
+  // Per-tab bounds (capture-limits.ts): a page can forge captures, never flood the store or the storage host.
+  const limited = await limitCaptures(await services.db(), `tab:${tabId ?? 'none'}`, services.ports.now, allLinks, allTokens);
+  try {
+    return await keepLimited(services, limited, page, source, tabId);
+  } finally {
+    if (await limited.finish()) services.announce('warnings');
+  }
+}
+
+async function keepLimited(services: BackgroundServices, { links, tokens, admitFetches }: LimitedCaptures<CapturedLink, CapturedToken>, page: string, source: CaptureSource, tabId?: number) {
   const { ports } = services;
   let keptTokens = { accepted: 0, dropped: 0 };
   if (tokens.length) {
@@ -64,6 +75,7 @@ async function keepCaptures(services: BackgroundServices, links: CapturedLink[],
       trustedHosts: services.trustedHosts,
       onChange: () => services.announce('bundles'),
       onWarning: () => services.announce('warnings'),
+      admitFetches,
       // The tab hears of the links (as stored) before they are fetched, so its panel can show "checking".
       onAccepted: (bundleUrls) => tabId !== undefined && ports.sendToTab(tabId, { type: 'captured', bundleUrls, tokens: [] }),
     },

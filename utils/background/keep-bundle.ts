@@ -31,6 +31,8 @@ export interface KeepBundleDeps {
   onAccepted?: (urls: string[]) => void;
   /** Called after a warning was stored (a refused link for a verified bundle), so the badge follows. */
   onWarning?: () => void;
+  /** How many of `n` accepted links may be fetched now (capture-limits.ts); all when absent. */
+  admitFetches?: (n: number) => Promise<number>;
 }
 
 /** Merges the link's own facts with the context found next to it (the link wins: it is signed). */
@@ -140,6 +142,14 @@ export async function keepBundles(
     }
     result.accepted++;
     accepted.push({ link: parsed.value, captured });
+  }
+  if (deps.admitFetches && accepted.length) {
+    // The bundles people download (external) first, when not all of them may be fetched.
+    accepted.sort((a, b) => Number(a.link.kind !== 'external') - Number(b.link.kind !== 'external'));
+    const allowed = await deps.admitFetches(accepted.length);
+    result.accepted -= accepted.length - allowed;
+    result.dropped += accepted.length - allowed;
+    accepted.splice(allowed);
   }
   if (accepted.length) deps.onAccepted?.(accepted.map((a) => a.link.url));
   const start = ({ link, captured }: (typeof accepted)[number]) => {

@@ -1,6 +1,6 @@
 /**
  * The background's ports (utils/background/ports.ts) on the real WebExtension APIs: the only file the background
- * reaches the browser through, with its neighbours save-file.ts and offscreen-clipboard.ts.
+ * reaches the browser through, with its neighbours (saving bytes, the toolbar button, the offscreen clipboard).
  */
 import { browser } from 'wxt/browser';
 import { CONSOLE_MATCHES } from '../astra/hosts';
@@ -8,11 +8,19 @@ import type { BackgroundPorts } from '../background/ports';
 import type { DownloadItemLike } from '../background/watch-downloads';
 import { browserKindOf } from '../downloads/judge-download';
 import { clearClipboardIfStillHolds } from './offscreen-clipboard';
-import { saveFile } from './save-file';
+import { createBytesSaver } from './save-bytes';
+import { toolbarButtonOf } from './toolbar-button';
 
 const CONSOLE_UI_SCRIPT = '/content-scripts/console-ui.js';
 
 export function createBrowserPorts(): BackgroundPorts {
+  const saver = createBytesSaver({
+    download: (options) => browser.downloads.download(options),
+    objectUrls: typeof URL.createObjectURL === 'function' ? URL : undefined,
+  });
+  // Registered now, while the worker starts: a blob URL is released when its download ends.
+  browser.downloads.onChanged.addListener((delta) => saver.onChanged(delta));
+  const toolbar = toolbarButtonOf(browser);
   return {
     now: () => Date.now(),
     fetch: (...args) => fetch(...args),
@@ -24,7 +32,7 @@ export function createBrowserPorts(): BackgroundPorts {
       get: async (key) => (await browser.storage.session.get(key))[key],
       set: (key, value) => browser.storage.session.set({ [key]: value }),
     },
-    saveFile,
+    saveFile: (file) => saver.save(file.bytes, file.fileName, file.saveAs, file.mime),
     searchDownloads: (query) => browser.downloads.search(query) as Promise<DownloadItemLike[]>,
     sendToExtensionPages(message) {
       browser.runtime.sendMessage(message).catch(() => {});
@@ -40,15 +48,15 @@ export function createBrowserPorts(): BackgroundPorts {
       await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: [CONSOLE_UI_SCRIPT] });
     },
     async setBadge(badge) {
-      await browser.action.setBadgeText({ text: badge.text });
-      await browser.action.setBadgeBackgroundColor({ color: badge.color });
+      await toolbar.setBadgeText({ text: badge.text });
+      await toolbar.setBadgeBackgroundColor({ color: badge.color });
     },
     async notify(id, content) {
       await browser.notifications.create(id, content);
     },
     openTab: (url) => browser.tabs.create({ url }),
     async openPopup() {
-      await browser.action.openPopup?.();
+      await toolbar.openPopup?.();
     },
     createAlarm(name, when) {
       void browser.alarms.create(name, { when });
