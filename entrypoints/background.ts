@@ -168,6 +168,7 @@ export default defineBackground(() => {
       now: () => Date.now(),
       version: browser.runtime.getManifest().version,
       saveFile: (bytes, fileName, saveAs) => save(bytes, fileName, saveAs),
+      notifyProgress: (progress) => void browser.runtime.sendMessage({ type: 'backup-progress', ...progress }).catch(() => {}),
     },
     tokenRequests: {
       db,

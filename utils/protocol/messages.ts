@@ -100,8 +100,12 @@ export interface BackgroundRequests {
   'token-reveal': { request: { id: string }; response: Result<{ token: string; secret?: string }> };
   'token-save-file': { request: { id: string; format: 'csv' | 'json' }; response: Result<{ fileName: string }> };
   /** The storage host's error page: what was kept for the link the tab shows (the sender's own URL is used). */
-  /** Everything, as the export zip (base64: messages carry JSON). Runs where the vault lives. */
-  'export-store': { request: { tokens: TokenExportChoice }; response: Result<{ base64: string }> };
+  /**
+   * Everything, as the export zip. Runs where the vault lives; the zip waits in the store's outbox (a message could
+   * not carry it: Chrome's limit is 64 MB of JSON) for the popup to save, which then says 'export-saved'.
+   */
+  'export-store': { request: { tokens: TokenExportChoice }; response: Result<{ outbox: string; fileName: string; size: number }> };
+  'export-saved': { request: { outbox: string }; response: { ok: boolean } };
   'import-store': { request: { base64: string; passphrase?: string; skipTokens?: boolean }; response: Result<ImportReport> };
   /** One database's kept bundle with driver snippets, saved through the download manager. */
   'export-database': { request: { id: string }; response: Result<{ fileName: string }> };
@@ -123,6 +127,14 @@ export interface CapturedInTabMessage {
   type: 'captured';
   bundleUrls: string[];
   tokens: Array<{ clientId: string; role?: string; secretCheck: string }>;
+}
+
+/** Broadcast by the background while an export runs, for the popup's progress bar. */
+export interface BackupProgressMessage {
+  type: 'backup-progress';
+  phase: 'tokens' | 'zip';
+  done: number;
+  total: number;
 }
 
 /** Broadcast by the background when stored data changed, so open views refresh. */
@@ -148,6 +160,7 @@ export const BACKGROUND_REQUEST_TYPES: readonly BackgroundRequestType[] = [
   'token-reveal',
   'token-save-file',
   'export-store',
+  'export-saved',
   'import-store',
   'export-database',
   'clear-clipboard-later',
