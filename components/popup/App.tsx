@@ -25,7 +25,7 @@ export interface AppProps {
   runtime: RuntimeLike;
   clipboard: ClipboardLike;
   openTab?: (url: string) => void;
-  saveFile?: (bytes: Uint8Array, fileName: string) => void | Promise<void>;
+  saveFile?: (bytes: Uint8Array | Blob, fileName: string) => void | Promise<void>;
   clipboardGuard?: ClipboardGuardPermission;
 }
 

@@ -1,13 +1,15 @@
 import { useEffect, useState } from 'preact/hooks';
 import { askBackground } from '@/utils/protocol/messages';
-import { base64ToBytes, bytesToBase64 } from '@/utils/shared/bytes';
-import { ok } from '@/utils/shared/result';
+import { bytesToBase64 } from '@/utils/shared/bytes';
+import { fail, ok } from '@/utils/shared/result';
+import { getOutboxFile } from '@/utils/store/queries';
+import { BackupProgress } from './BackupProgress';
 import { ExportPanel } from './ExportPanel';
 import type { TabProps } from './tab-props';
 import type { TokenExportChoice } from '@/utils/backup/types';
 
-function saveInBrowser(bytes: Uint8Array, fileName: string) {
-  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/zip' }));
+function saveInBrowser(bytes: Uint8Array | Blob, fileName: string) {
+  const url = URL.createObjectURL(bytes instanceof Blob ? bytes : new Blob([bytes as BlobPart], { type: 'application/zip' }));
   const anchor = Object.assign(document.createElement('a'), { href: url, download: fileName });
   anchor.click();
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
@@ -21,18 +23,28 @@ export default function BackupTab(props: TabProps) {
     askBackground(runtime, 'vault-status', {}).then((status) => setLocked(status.ok && status.value.locked), () => {});
   }, [runtime]);
   return (
+    <>
+    <BackupProgress runtime={runtime} />
     <ExportPanel
       exportAll={async (tokens: TokenExportChoice) => {
         const answer = await askBackground(runtime, 'export-store', { tokens });
-        return answer.ok ? ok(base64ToBytes(answer.value.base64)) : answer;
+        if (!answer.ok) return answer;
+        // The zip waits in the store: a file, not a copy in a message; it is let go once the browser has it.
+        const file = data.db ? await getOutboxFile(data.db, answer.value.outbox) : undefined;
+        if (!file) return fail('zip-failed', 'The export could not be handed over.', 'Export again.');
+        return ok(file.blob);
+      }}
+      saveFile={async (bytes, fileName) => {
+        await (props.saveFile ?? saveInBrowser)(bytes, fileName);
+        if (bytes instanceof Blob) void askBackground(runtime, 'export-saved', { outbox: 'export' }).catch(() => undefined);
       }}
       importAll={(bytes, options) => askBackground(runtime, 'import-store', { base64: bytesToBase64(bytes), ...options })}
-      saveFile={props.saveFile ?? saveInBrowser}
       tokenCount={data.tokenCount}
       bundleCount={data.bundleCount}
       vaultLocked={locked}
       onImported={() => void data.refresh()}
       openInTab={() => props.openTab(`${location.origin}${location.pathname}#backup`)}
     />
+    </>
   );
 }

@@ -10,10 +10,10 @@ const MIN_PASSPHRASE = 8;
  * it is used): `exportAll`/`importAll` are exportStore/importStore with db, vault and clock bound.
  */
 export interface ExportPanelProps {
-  exportAll(tokens: TokenExportChoice): Promise<Result<Uint8Array>>;
+  exportAll(tokens: TokenExportChoice): Promise<Result<Uint8Array | Blob>>;
   importAll(bytes: Uint8Array, options: { passphrase?: string; skipTokens?: boolean }): Promise<Result<ImportReport>>;
   /** Hands the bytes to the browser's download (or a test). */
-  saveFile(bytes: Uint8Array, fileName: string): void | Promise<void>;
+  saveFile(bytes: Uint8Array | Blob, fileName: string): void | Promise<void>;
   tokenCount: number;
   bundleCount: number;
   /** Locked vault: tokens cannot be exported until it is unlocked (bundles still can). */

@@ -9,7 +9,7 @@ export interface TabProps {
   now: number;
   query: string;
   openTab(url: string): void;
-  saveFile?: (bytes: Uint8Array, fileName: string) => void | Promise<void>;
+  saveFile?: (bytes: Uint8Array | Blob, fileName: string) => void | Promise<void>;
   /** The optional clipboardRead permission, which lets the background clear copied secrets later. */
   clipboardGuard?: ClipboardGuardPermission;
 }

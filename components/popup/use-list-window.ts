@@ -78,12 +78,20 @@ export function useListWindow<Row>(
   useEffect(() => {
     if (!db || !active || !state.ready || indexing.current === version || index?.version === version) return;
     indexing.current = version;
+    let started = false;
     const timer = setTimeout(() => {
+      started = true;
       void readAllSummaries(db, source as ListSource<unknown>, () => indexing.current !== version).then((summaries) => {
-        if (summaries) setIndex({ version, summaries });
+        if (!summaries) return;
+        setIndex({ version, summaries });
+        // The bench starts its keystroke timing here.
+        performance.mark('list-index-ready');
       });
     }, 0);
-    return () => clearTimeout(timer);
+    return () => {
+      clearTimeout(timer);
+      if (!started) indexing.current = null;
+    };
   }, [db, active, state.ready, version, index, source]);
 
   const ordered = useMemo(() => (index && byIndex ? orderSummaries(index.summaries, query, order) : null), [index, byIndex, query, order]);

@@ -1,18 +1,20 @@
 /**
  * Browser figures, each against a baseline measured in the same run:
  * - the replica's Connect page load and Get Bundle dialog open, with and without the extension;
- * - popup ready (first render with data) with an empty store and with 1,000 bundles + 1,000 tokens,
- *   against an empty Preact page.
+ * - the popup at 10,000 bundles + 10,000 tokens (bench-popup.ts);
+ * - export and import through the extension at that scale (bench-backup.ts).
  * Runs are interleaved (without, with, without, ...) so machine noise hits both sides alike.
  */
 import type { BrowserContext } from '@playwright/test';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { DB, ORG } from '../replica/fixtures';
 import { launchChromium } from '../e2e/launch';
 import { median, type BenchRow } from './bench-row';
+import { benchBackup } from './bench-backup';
+import { benchPopup } from './bench-popup';
+import { seedMaterial } from './seed-extension';
 
 interface Replica {
   chromiumArgs: string[];
@@ -72,64 +74,10 @@ async function extensionId(context: BrowserContext): Promise<string> {
   return new URL(worker.url()).host;
 }
 
-/** Fills the extension's store from one of its pages, with the raw IndexedDB API. */
-async function seedStore(context: BrowserContext, id: string, bundles: number, tokens: number): Promise<void> {
-  const page = await context.newPage();
-  await page.goto(`chrome-extension://${id}/popup.html`);
-  await page.getByRole('tab', { name: /Bundles/ }).waitFor();
-  await page.evaluate(
-    async ({ bundles, tokens }) => {
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const open = indexedDB.open('astra-companion');
-        open.onsuccess = () => resolve(open.result);
-        open.onerror = () => reject(open.error);
-      });
-      const tx = db.transaction(['bundles', 'tokens'], 'readwrite');
-      const now = Date.now();
-      for (let i = 0; i < bundles; i++) {
-        tx.objectStore('bundles').put({
-          id: `db${i % 300}|dc-${i}|external`, dbId: `db${i % 300}`, dbName: `database-${i % 300}`, region: `region-${i}`, kind: 'external',
-          fileName: `secure-connect-database-${i % 300}.zip`, link: `https://datastax-cluster-config-prod.s3.us-east-2.amazonaws.com/x/${i}`,
-          signedAt: now - i * 1000, expiresAt: now - i * 1000 + 300_000, capturedAt: now - i * 1000, updatedAt: now - i * 1000,
-          page: 'https://astra.datastax.com/', source: 'network', status: 'verified', problems: [], size: 12_200, entryCount: 8,
-          certNotAfter: '2036-01-01T00:00:00.000Z', hasCopy: false,
-        });
-      }
-      for (let i = 0; i < tokens; i++) {
-        const clientId = `Client${String(i).padStart(18, '0')}`;
-        tx.objectStore('tokens').put({
-          id: clientId, clientId, sealed: { v: 1, iv: 'x', data: 'x' }, maskedToken: `AstraCS:${clientId.slice(0, 4)}…`, hasSecret: true,
-          secretCheck: 'match', role: 'R/W User', capturedAt: now - i * 1000, page: 'https://astra.datastax.com/', source: 'network',
-        });
-      }
-      await new Promise((resolve, reject) => {
-        tx.oncomplete = resolve;
-        tx.onerror = () => reject(tx.error);
-      });
-      db.close();
-    },
-    { bundles, tokens },
-  );
-  await page.close();
+/** A figure that could not be measured fails its budget, with the reason in its name. */
+export function failedRow(name: string, error: Error): BenchRow {
+  return { name: `${name}: FAILED (${error.message.split('\n')[0]})`, value: Number.NaN, unit: 'ms', budget: 'measured', pass: false };
 }
-
-/** Milliseconds from navigation start to the popup's `popup-ready` mark (first render with data). */
-async function popupReadyOnce(context: BrowserContext, url: string): Promise<number> {
-  const page = await context.newPage();
-  await page.setViewportSize({ width: 400, height: 600 });
-  await page.goto(url);
-  const ready = await page.waitForFunction(() => performance.getEntriesByName('popup-ready')[0]?.startTime, undefined, { timeout: 15_000 });
-  const value = (await ready.jsonValue()) as number;
-  await page.close();
-  return value;
-}
-
-/** An empty Preact page that marks `popup-ready` after its first render: the popup's baseline. */
-const BASELINE_PAGE = `<!doctype html><meta charset="utf-8"><body style="width:400px"><div id="app"></div><script type="module">
-import { h, render } from './preact.mjs';
-render(h('p', null, 'Hello'), document.getElementById('app'));
-requestAnimationFrame(() => performance.mark('popup-ready'));
-</script>`;
 
 export async function benchBrowser({ quick }: { quick: boolean }): Promise<BenchRow[]> {
   const rounds = quick ? 5 : 15;
@@ -154,34 +102,18 @@ export async function benchBrowser({ quick }: { quick: boolean }): Promise<Bench
       const value = median(ext[key]);
       const baseline = median(base[key]);
       const ratio = value / baseline;
-      rows.push({ name: `Connect page ${key === 'load' ? 'load' : 'dialog open'} (median of ${rounds})`, value, baseline, ratio, unit: 'ms', budget: 'ratio < 1.05', pass: ratio < 1.05 });
+      rows.push({ name: `Connect page ${key === 'load' ? 'load' : 'dialog open'} (median of ${rounds}; baseline: Chromium without the extension)`, value, baseline, ratio, unit: 'ms', budget: 'ratio < 1.05', pass: ratio < 1.05 });
     }
     await without.close();
 
     const id = await extensionId(withExt);
-    const preact = readFileSync(path.resolve('node_modules/preact/dist/preact.mjs'), 'utf8');
-    await withExt.route('https://bench.invalid/**', (route) =>
-      route.request().url().endsWith('.mjs')
-        ? route.fulfill({ contentType: 'text/javascript', body: preact })
-        : route.fulfill({ contentType: 'text/html', body: BASELINE_PAGE }),
-    );
-    const popupUrl = `chrome-extension://${id}/popup.html`;
-    const measure = async (label: string) => {
-      const popup: number[] = [];
-      const baseline: number[] = [];
-      await popupReadyOnce(withExt, popupUrl);
-      for (let i = 0; i < rounds; i++) {
-        baseline.push(await popupReadyOnce(withExt, 'https://bench.invalid/baseline.html'));
-        popup.push(await popupReadyOnce(withExt, popupUrl));
-      }
-      const value = median(popup);
-      const base = median(baseline);
-      const ratio = value / base;
-      rows.push({ name: `popup ready, ${label}`, value, baseline: base, ratio, unit: 'ms', budget: 'ratio < 2 and < 150 ms', pass: ratio < 2 && value < 150 });
-    };
-    await measure('empty store');
-    await seedStore(withExt, id, 1000, 1000);
-    await measure('1,000 bundles + 1,000 tokens');
+    const material = await seedMaterial();
+    rows.push(...(await benchPopup(withExt, id, material, { quick })));
+    // Export and import through the extension at the scale the popup was just measured at (10,000 + 10,000).
+    const page = await withExt.newPage();
+    await page.goto(`chrome-extension://${id}/popup.html`);
+    rows.push(...(await benchBackup(page, '10,000 bundles + 10,000 tokens', { runs: quick ? 1 : 3, withImport: false }).catch((error: Error) => [failedRow('export, 10,000 bundles + 10,000 tokens', error)])));
+    await page.close();
     await withExt.close();
   } finally {
     await replica.close();

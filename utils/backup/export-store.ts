@@ -77,7 +77,7 @@ export interface OpenedToken {
   secret?: string;
 }
 
-export type ExportVault = Pick<Vault, 'open' | 'isLockedNow' | 'exportEncrypted'>;
+export type ExportVault = Pick<Vault, 'openMany' | 'isLockedNow' | 'exportEncrypted'>;
 
 export type ExportProblemCode = 'locked' | 'unreadable-token' | 'weak-passphrase' | 'store-failed' | 'zip-failed';
 
@@ -87,6 +87,14 @@ export interface ExportStoreOptions {
   extensionVersion: string;
   now: () => number;
   tokens: TokenExportChoice;
+  /** Told how far the export is, for a progress bar. */
+  onProgress?: (progress: ExportProgress) => void;
+}
+
+export interface ExportProgress {
+  phase: 'tokens' | 'zip';
+  done: number;
+  total: number;
 }
 
 export async function exportStore(options: ExportStoreOptions): Promise<Result<Uint8Array, ExportProblemCode>> {
@@ -105,6 +113,11 @@ async function writeExport(options: ExportStoreOptions): Promise<Result<Uint8Arr
   const bundles: ExportedBundle[] = [];
   const bundleEntries: Array<{ path: string; bytes: Uint8Array }> = [];
   const takenPaths = new Set<string>();
+  // Hashed all at once: WebCrypto digests overlap instead of waiting on each other.
+  const hashes = new Map(await Promise.all(records.map(async (r) => {
+    const file = r.hasCopy ? files.get(r.id) : undefined;
+    return [r.id, file ? await sha256Bytes(file.bytes) : ''] as const;
+  })));
   for (const stored of records) {
     const file = stored.hasCopy ? files.get(stored.id) : undefined;
     if (!file) {
@@ -112,7 +125,7 @@ async function writeExport(options: ExportStoreOptions): Promise<Result<Uint8Arr
       bundles.push({ record: exportableRecord(withoutCopy(stored)), file: null });
       continue;
     }
-    const sha256 = await sha256Bytes(file.bytes);
+    const sha256 = hashes.get(stored.id)!;
     // The bytes are the truth about the copy: the record names their hash, so the import can check both.
     const record = exportableRecord(stored.copySha256 === undefined || stored.copySha256 === sha256 ? stored : { ...stored, copySha256: sha256 });
     const path = uniquePath(bundlePathFor(record), takenPaths);
@@ -144,7 +157,12 @@ async function writeExport(options: ExportStoreOptions): Promise<Result<Uint8Arr
     // Stored, not deflated again: bundles are zips already, and this keeps them byte for byte and fast.
     zip.file(entry.path, entry.bytes, { date: ZIP_ENTRY_DATE, createFolders: false, compression: 'STORE', binary: true });
   }
-  return ok(await zip.generateAsync({ type: 'uint8array', platform: 'DOS', compressionOptions: { level: 6 } }));
+  const total = bundleEntries.length;
+  return ok(
+    await zip.generateAsync({ type: 'uint8array', platform: 'DOS', compressionOptions: { level: 6 } }, (meta) =>
+      options.onProgress?.({ phase: 'zip', done: Math.round((meta.percent / 100) * total), total }),
+    ),
+  );
 }
 
 /** `astra-companion-export-2026-11-23.zip` */
@@ -189,9 +207,15 @@ async function tokenEntries(options: ExportStoreOptions, tokens: TokenRecord[]):
   if (choice.mode === 'none') return ok({ entries: [], count: 0 });
   if (tokens.length > 0 && (await options.vault.isLockedNow())) return lockedProblem();
 
+  // One read of the vault's key for every token, not one per token.
+  const all = await options.vault.openMany<OpenedToken>(
+    tokens.map((record) => record.sealed),
+    (done) => options.onProgress?.({ phase: 'tokens', done, total: tokens.length }),
+  );
+  if (!all.ok) return all.error.code === 'locked' ? lockedProblem() : fail('unreadable-token', all.error.message, all.error.hint);
   const opened: Array<{ metadata: ExportedTokenMetadata; plain: OpenedToken }> = [];
-  for (const record of tokens) {
-    const result = await options.vault.open<OpenedToken>(record.sealed);
+  for (const [index, record] of tokens.entries()) {
+    const result = all.value[index]!;
     if (!result.ok) {
       if (result.error.code === 'locked') return lockedProblem();
       return fail(

@@ -104,8 +104,12 @@ export interface BackgroundRequests {
   'token-save-file': { request: { id: string; format: 'csv' | 'json' }; response: Result<{ fileName: string }> };
   'token-set-label': { request: { id: string; label: string }; response: Result<{ label?: string }> };
   'token-delete': { request: { id: string }; response: Result<{ id: string }> };
-  /** Everything, as the export zip (base64: messages carry JSON). Runs where the vault lives. */
-  'export-store': { request: { tokens: TokenExportChoice }; response: Result<{ base64: string }> };
+  /**
+   * Everything, as the export zip. Runs where the vault lives; the zip waits in the store's outbox (a message could
+   * not carry it: Chrome's limit is 64 MB of JSON) for the popup to save, which then says 'export-saved'.
+   */
+  'export-store': { request: { tokens: TokenExportChoice }; response: Result<{ outbox: string; fileName: string; size: number }> };
+  'export-saved': { request: { outbox: string }; response: { ok: boolean } };
   'import-store': { request: { base64: string; passphrase?: string; skipTokens?: boolean }; response: Result<ImportReport> };
   /** One database's kept bundle with driver snippets, saved through the download manager. */
   'export-database': { request: { id: string }; response: Result<{ fileName: string }> };
@@ -128,6 +132,14 @@ export interface CapturedInTabMessage {
   type: 'captured';
   bundleUrls: string[];
   tokens: Array<{ clientId: string; role?: string; secretCheck: string }>;
+}
+
+/** Broadcast by the background while an export runs, for the popup's progress bar. */
+export interface BackupProgressMessage {
+  type: 'backup-progress';
+  phase: 'tokens' | 'zip';
+  done: number;
+  total: number;
 }
 
 export type StoreArea = 'bundles' | 'tokens' | 'warnings';

@@ -121,6 +121,7 @@ describe('store upgrade from version 1', () => {
     expect(db.version).toBe(DB_VERSION);
     expect([...db.transaction('tokens').store.indexNames]).toEqual(['byCapturedAt']);
     expect([...db.transaction('warnings').store.indexNames]).toEqual(['byCreatedAt']);
+    expect([...db.objectStoreNames]).toContain('outbox');
     db.close();
   });
 });

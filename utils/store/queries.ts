@@ -5,7 +5,7 @@
 import type { BundleRecord } from '../bundle/types';
 import type { DownloadWatch, WarningRecord } from '../downloads/types';
 import type { TokenRecord } from '../token/types';
-import type { BundleFile, CompanionDb } from './schema';
+import type { BundleFile, CompanionDb, OutboxFile } from './schema';
 
 /** Newest first, by the time the link was captured. */
 export async function listBundles(db: CompanionDb): Promise<BundleRecord[]> {
@@ -28,6 +28,11 @@ export async function getBundleFile(db: CompanionDb, id: string): Promise<Bundle
 export async function listTokens(db: CompanionDb): Promise<TokenRecord[]> {
   const all = await db.getAll('tokens');
   return all.sort((a, b) => b.capturedAt - a.capturedAt);
+}
+
+/** A file the background left for this page to save (see writes' putOutboxFile). */
+export async function getOutboxFile(db: CompanionDb, key: string): Promise<OutboxFile | undefined> {
+  return db.get('outbox', key);
 }
 
 export async function getToken(db: CompanionDb, id: string): Promise<TokenRecord | undefined> {

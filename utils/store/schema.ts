@@ -10,7 +10,10 @@ import type { DownloadWatch, WarningRecord } from '../downloads/types';
 import type { TokenRecord } from '../token/types';
 
 export const DB_NAME = 'astra-companion';
-/** 2: indexes for paging and counting (bundles and tokens by capture time, warnings by creation time). */
+/**
+ * 2: indexes for paging and counting (bundles and tokens by capture time, warnings by creation time), and the outbox:
+ * files the background made for an extension page to save (an export is too large for a message).
+ */
 export const DB_VERSION = 2;
 
 export interface BundleFile {
@@ -27,6 +30,14 @@ interface CompanionSchema extends DBSchema {
   warnings: { key: string; value: WarningRecord; indexes: { byCreatedAt: number } };
   downloads: { key: number; value: DownloadWatch };
   kv: { key: string; value: unknown };
+  outbox: { key: string; value: OutboxFile };
+}
+
+/** A file the background wrote for the popup to hand to the browser's download. */
+export interface OutboxFile {
+  blob: Blob;
+  fileName: string;
+  createdAt: number;
 }
 
 export type CompanionDb = IDBPDatabase<CompanionSchema>;
@@ -49,6 +60,7 @@ export function openStore(name = DB_NAME): Promise<CompanionDb> {
         tx.objectStore('bundles').createIndex('byCapturedAt', 'capturedAt', { unique: false });
         tx.objectStore('tokens').createIndex('byCapturedAt', 'capturedAt', { unique: false });
         tx.objectStore('warnings').createIndex('byCreatedAt', 'createdAt', { unique: false });
+        db.createObjectStore('outbox');
       }
     },
   });

@@ -5,7 +5,7 @@
 import type { BundleRecord } from '../bundle/types';
 import type { DownloadWatch, WarningRecord } from '../downloads/types';
 import type { TokenRecord } from '../token/types';
-import type { BundleFile, CompanionDb } from './schema';
+import type { BundleFile, CompanionDb, OutboxFile } from './schema';
 
 /**
  * Creates or updates a bundle record in one transaction. `change` gets the stored record (if any)
@@ -104,4 +104,13 @@ export async function learnRoleNames(db: CompanionDb, names: Record<string, stri
   const known = ((await tx.store.get('role-names')) as Record<string, string> | undefined) ?? {};
   await tx.store.put({ ...known, ...names }, 'role-names');
   await tx.done;
+}
+
+/** Leaves a file for an extension page to save; one per key, so a newer export replaces an unsaved one. */
+export async function putOutboxFile(db: CompanionDb, key: string, file: OutboxFile): Promise<void> {
+  await db.put('outbox', file, key);
+}
+
+export async function deleteOutboxFile(db: CompanionDb, key: string): Promise<void> {
+  await db.delete('outbox', key);
 }

@@ -40,6 +40,8 @@ export interface SessionStore {
 export const AUTO_LOCK_CHOICES: readonly AutoLock[] = ['immediately', 1, 5, 15, 30, 60, 240, 'restart', 'never'];
 export const DEFAULT_AUTO_LOCK: AutoLock = 15;
 export const PBKDF2_ITERATIONS = 600_000;
+/** Boxes opened at once by openMany. */
+const OPEN_LANES = 16;
 export const MIN_PASSPHRASE_LENGTH = 8;
 /** Exports claiming more than this are refused: a crafted file must not stall the browser for minutes. */
 const MAX_IMPORT_ITERATIONS = 10_000_000;
@@ -81,6 +83,8 @@ export type VaultProblemCode =
 export interface Vault {
   seal(plain: unknown): Promise<Result<SealedBox, VaultProblemCode>>;
   open<T = unknown>(box: unknown): Promise<Result<T, VaultProblemCode>>;
+  /** Opens many boxes with one read of the vault's key (an export's thousands of tokens); fails whole only when locked. */
+  openMany<T = unknown>(boxes: readonly unknown[], onProgress?: (done: number) => void): Promise<Result<Array<Result<T, VaultProblemCode>>, VaultProblemCode>>;
   status(): Promise<Result<VaultStatus, VaultProblemCode>>;
   isLockedNow(): Promise<boolean>;
   setPassphrase(current: string | null, next: string | null): Promise<Result<VaultStatus, VaultProblemCode>>;
@@ -294,6 +298,33 @@ export function createVault({ kv, session, now = Date.now }: VaultOptions): Vaul
           return fail('damaged', 'This stored secret is damaged and cannot be read.', 'Capture or import the token again.');
         }
         return ok(JSON.parse(plain) as T);
+      }),
+
+    openMany: <T>(boxes: readonly unknown[], onProgress?: (done: number) => void) =>
+      serial<Array<Result<T, VaultProblemCode>>>(async () => {
+        const meta = await readMeta();
+        const key = meta ? await privateKey(meta, false) : null;
+        if (meta && !key) return LOCKED();
+        const opened: Array<Result<T, VaultProblemCode>> = new Array(boxes.length);
+        const openOne = async (box: unknown): Promise<Result<T, VaultProblemCode>> => {
+          if (!isSealedBox(box)) return fail('damaged', 'This stored secret is damaged or not from this vault.', 'Capture or import the token again.');
+          if (!meta || !key || box.kid !== meta.kid) {
+            return fail('foreign-box', 'This secret was sealed by another installation of the extension.', 'Capture or import the token again; use an encrypted export to move secrets between browsers.');
+          }
+          const plain = await openWith(key, meta.kid, box);
+          return plain === undefined ? fail('damaged', 'This stored secret is damaged and cannot be read.', 'Capture or import the token again.') : ok(JSON.parse(plain) as T);
+        };
+        // Several boxes in flight: WebCrypto runs them off the calling thread, so the waits overlap.
+        let next = 0;
+        let done = 0;
+        const lane = async () => {
+          for (let i = next++; i < boxes.length; i = next++) {
+            opened[i] = await openOne(boxes[i]);
+            if (++done % 500 === 0) onProgress?.(done);
+          }
+        };
+        await Promise.all(Array.from({ length: Math.min(OPEN_LANES, boxes.length) }, lane));
+        return ok(opened);
       }),
 
     status: () => serial(async () => ok(await statusOf(await readMeta()))),
