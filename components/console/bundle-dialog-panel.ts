@@ -6,6 +6,7 @@
  *
  * Try it: https://astra.datastax.com/org/{orgId}/database/{dbId}/connect > Get Bundle.
  */
+import { isLinkAlive, linkTimeLeft } from '@/utils/bundle/bundle-link';
 import { findBundleLinks, mightContainBundleLinks } from '@/utils/bundle/find-bundle-links';
 import { formatBytes, formatCountdown, formatDate } from '@/utils/shared/format';
 import type { BundleSummary, CapturedLink } from '@/utils/protocol/messages';
@@ -44,9 +45,8 @@ function describe(summary: BundleSummary | undefined, now: number, onSave: (id: 
   if (!summary) {
     return { tone: 'info', children: [el('span', { class: 'title' }, 'Astra Companion is looking at this bundle link…')] };
   }
-  const left = summary.expiresAt !== undefined ? summary.expiresAt - now : undefined;
-  const time =
-    left === undefined ? '' : left > 0 ? `Link valid for ${formatCountdown(left)}` : 'Link expired';
+  const left = summary.expiresAt !== undefined ? linkTimeLeft(summary, now) : undefined;
+  const time = left === undefined ? '' : isLinkAlive(summary, now) ? `Link valid for ${formatCountdown(left)}` : 'Link expired';
   const save = summary.hasCopy
     ? el('button', { type: 'button', 'data-action': 'save-copy' }, 'Save verified copy')
     : null;

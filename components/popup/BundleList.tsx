@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { isLinkAlive, linkTimeLeft } from '@/utils/bundle/bundle-link';
 import { bundleCommands } from '@/utils/bundle/download-commands';
 import { formatBytes, formatCountdown, formatDate, formatRelative } from '@/utils/shared/format';
 import { CopyButton, type ClipboardLike } from './CopyButton';
@@ -51,8 +52,8 @@ function BundleRow(props: { record: BundleRecord; now: number; clipboard: Clipbo
   const { record, now } = props;
   const [message, setMessage] = useState<string | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
-  const left = record.expiresAt !== undefined ? record.expiresAt - now : undefined;
-  const alive = left !== undefined && left > 0;
+  const left = record.expiresAt !== undefined ? linkTimeLeft(record, now) : undefined;
+  const alive = isLinkAlive(record, now);
   const commands = bundleCommands(record.link, record.fileName);
   const problem = record.problems.find((p) => p.severity === 'error');
   const warning = record.problems.find((p) => p.severity === 'warning');

@@ -5,7 +5,7 @@
  * with a kept copy) changes only when the new link's bundle passes the checker: a failed or forged link leaves it
  * as it was and is recorded apart, as a warning.
  */
-import { parseBundleLink, type BundleLink } from '../bundle/bundle-link';
+import { isLinkAlive, parseBundleLink, type BundleLink } from '../bundle/bundle-link';
 import { checkBundle, type BundleVerdict } from '../bundle/check-bundle';
 import type { BundleSummary, CapturedLink } from '../protocol/messages';
 import { bundleIdOf, type CompanionDb } from '../store/schema';
@@ -108,9 +108,8 @@ export async function fetchBundle(fetchFn: typeof fetch, url: string): Promise<F
 /** "Link expired" only when storage says so AND the link's own signing time agrees; else it is another problem. */
 function statusOf(verdict: BundleVerdict, link: BundleLink, now: number): BundleRecord['status'] {
   if (verdict.ok) return 'verified';
-  const saysExpired = verdict.problems.some((p) => p.code === 'storage-error' && /expired/i.test(p.message));
-  const isExpired = link.expiresAt === undefined || link.expiresAt <= now + 60_000;
-  return saysExpired && isExpired ? 'link-expired' : 'problem';
+  const saysExpired = verdict.facts.errorDocument?.expired === true;
+  return saysExpired && !isLinkAlive(link, now) ? 'link-expired' : 'problem';
 }
 
 function certNotAfterOf(verdict: BundleVerdict): string | undefined {

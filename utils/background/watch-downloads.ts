@@ -7,6 +7,7 @@
  */
 import { baseName, isGoodDownload, judgeDownload, type BrowserKind, type BundleVerdictLike, type DownloadFacts, type DownloadFinding } from '../downloads/judge-download';
 import { connectUrlFor } from '../astra/routes';
+import { isLinkAlive } from '../bundle/bundle-link';
 import { type CompanionDb } from '../store/schema';
 import type { DownloadWatch, WarningRecord } from '../downloads/types';
 import type { BundleRecord } from '../bundle/types';
@@ -243,7 +244,7 @@ export function createDownloadWatcher(deps: DownloadWatcherDeps) {
       const context = { bundle, now, link, ownSave, browser: deps.browser };
       let findings = judgeDownload(item, context);
 
-      const alive = link?.expiresAt !== undefined ? link.expiresAt > now : trusted(item.url);
+      const alive = link?.expiresAt !== undefined ? isLinkAlive(link, now) : trusted(item.url);
       const unsure = !isGoodDownload(findings) || !bundle?.hasCopy;
       if (item.state === 'complete' && !ownSave && deps.recheck && trusted(item.url) && alive && unsure && findings.length) {
         const recheck = await deps.recheck(item.url).catch(() => null);

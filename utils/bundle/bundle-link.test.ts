@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isLinkAlive, linkTimeLeft, parseBundleLink, type BundleLink } from './bundle-link';
+import { isLinkAlive, LINK_SAFETY_MARGIN_MS, linkTimeLeft, parseBundleLink, type BundleLink } from './bundle-link';
 import { STORAGE_HOSTS } from '../astra/hosts';
 
 const HOST = 'datastax-cluster-config-prod.s3.us-east-2.amazonaws.com';
@@ -436,7 +436,10 @@ describe('linkTimeLeft and isLinkAlive: the link own signing time, not the page 
     expect(linkTimeLeft(link, SIGNED_AT)).toBe(300_000);
     expect(linkTimeLeft(link, SIGNED_AT + 283_000)).toBe(17_000);
     expect(linkTimeLeft(link, new Date(SIGNED_AT + 100_000))).toBe(200_000);
-    expect(isLinkAlive(link, SIGNED_AT + 299_999)).toBe(true);
+    // Dead LINK_SAFETY_MARGIN_MS before the signed expiry: a request started then still arrives in time.
+    expect(isLinkAlive(link, SIGNED_AT + 300_000 - LINK_SAFETY_MARGIN_MS - 1)).toBe(true);
+    expect(isLinkAlive(link, SIGNED_AT + 300_000 - LINK_SAFETY_MARGIN_MS)).toBe(false);
+    expect(LINK_SAFETY_MARGIN_MS).toBe(5_000);
   });
 
   it('goes negative once expired', () => {

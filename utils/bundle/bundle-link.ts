@@ -463,7 +463,14 @@ function isKind(value: unknown): value is BundleKind {
   return value === 'external' || value === 'internal' || value === 'migration-proxy' || value === 'migration-proxy-internal' || value === 'custom-domain';
 }
 
-/** Milliseconds until the link's signature expires; negative once expired, -Infinity when unknown. */
+/**
+ * Is this link alive? The one answer, for every part. Links die at their signed expiry (X-Amz-Date + X-Amz-Expires):
+ * a link is counted dead this long before it, so a request started now still reaches storage in time, and a few
+ * seconds between this computer's clock and storage's do not make a dead link look alive.
+ */
+export const LINK_SAFETY_MARGIN_MS = 5_000;
+
+/** Milliseconds until the link's signed expiry (the countdown people see); negative once past, -Infinity when unknown. */
 export function linkTimeLeft(link: Pick<BundleLink, 'expiresAt'>, now: number | Date): number {
   const at = typeof now === 'number' ? now : now.getTime();
   if (typeof link.expiresAt !== 'number' || !Number.isFinite(link.expiresAt) || !Number.isFinite(at)) {
@@ -472,7 +479,7 @@ export function linkTimeLeft(link: Pick<BundleLink, 'expiresAt'>, now: number | 
   return link.expiresAt - at;
 }
 
-/** True while storage would still accept the link by its own signing time. */
+/** True while storage will still accept the link by its own signing time, with LINK_SAFETY_MARGIN_MS to spare. */
 export function isLinkAlive(link: Pick<BundleLink, 'expiresAt'>, now: number | Date): boolean {
-  return linkTimeLeft(link, now) > 0;
+  return linkTimeLeft(link, now) > LINK_SAFETY_MARGIN_MS;
 }

@@ -140,7 +140,14 @@ describe('an error body saved as the bundle', () => {
     expect(v.problems[0]!.message).toMatch(message);
     expect(v.problems[0]!.hint).toBe(EXPIRED_LINK_HINT);
     expect(v.facts.kind).toBe('error-document');
-    expect(v.facts.errorDocument?.service).toBe(service);
+    expect(v.facts.errorDocument).toMatchObject({ service, expired: true, notYetValid: false, altered: false });
+  });
+
+  it('keeps storage\'s own verdict on the link, for every part that asks "did it expire"', async () => {
+    const verdictOf = async (body: string) => (await checkBundle(text(body))).facts.errorDocument;
+    expect(await verdictOf(bodies.S3_NOT_YET_VALID)).toMatchObject({ expired: false, notYetValid: true, altered: false });
+    expect(await verdictOf(bodies.S3_SIGNATURE_DOES_NOT_MATCH)).toMatchObject({ expired: false, notYetValid: false, altered: true });
+    expect(await verdictOf(bodies.S3_NO_SUCH_KEY)).toMatchObject({ expired: false, notYetValid: false, altered: false });
   });
 
   it('S3 SignatureDoesNotMatch: says the link was altered when copied, and names the code', async () => {
@@ -153,6 +160,9 @@ describe('an error body saved as the bundle', () => {
       service: 's3',
       code: 'SignatureDoesNotMatch',
       message: 'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+      expired: false,
+      notYetValid: false,
+      altered: true,
     });
     expect(JSON.stringify(v)).not.toContain('AKIA');
   });

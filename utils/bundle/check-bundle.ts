@@ -69,7 +69,8 @@ export interface BundleFacts {
   folder?: string;
   config?: BundleConfigFacts;
   certificates: { ca?: CertificateFacts; cert?: CertificateFacts };
-  errorDocument?: { service: ErrorService; code: string; message: string };
+  /** What storage said instead of a bundle, with its parsed verdict on the link (expired, not yet valid, altered). */
+  errorDocument?: { service: ErrorService; code: string; message: string; expired: boolean; notYetValid: boolean; altered: boolean };
   /** The `<title>` of an HTML page saved in place of the bundle. */
   htmlTitle?: string;
 }
@@ -194,7 +195,7 @@ function describeNonZip(bytes: Uint8Array, options: CheckBundleOptions, v: Verdi
   const doc = readErrorDocument(text, options.url);
   if (doc) {
     v.facts.kind = 'error-document';
-    v.facts.errorDocument = { service: doc.service, code: doc.code, message: doc.message };
+    v.facts.errorDocument = { service: doc.service, code: doc.code, message: doc.message, expired: doc.expired, notYetValid: doc.notYetValid, altered: doc.altered };
     const { message, hint } = explainErrorDocument(doc);
     v.add('storage-error', message, hint);
     return;

@@ -70,7 +70,7 @@ const GOOD_RECHECK: BundleVerdictLike = { ok: true, problems: [], facts: { size:
 const EXPIRED_RECHECK: BundleVerdictLike = {
   ok: false,
   problems: [{ code: 'storage-error', severity: 'error', message: 'This file is not a bundle: it holds the error Amazon S3 sends because the download link had expired (AccessDenied: Request has expired).', hint: 'Get Bundle again.' }],
-  facts: { size: 512, kind: 'error-document', errorDocument: { code: 'AccessDenied', message: 'Request has expired' } },
+  facts: { size: 512, kind: 'error-document', errorDocument: { code: 'AccessDenied', message: 'Request has expired', expired: true } },
 };
 
 describe('judgeDownload', () => {
@@ -176,6 +176,12 @@ describe('judgeDownload', () => {
   it('uses a recheck that finds storage saying "expired" to call a small file an expired link', () => {
     const facts = download({ url: 'https://datastax-cluster-config-prod.s3.us-east-2.amazonaws.com/x/secure-connect-orders.zip', fileSize: 512, totalBytes: 512, bytesReceived: 512 });
     expect(codes(facts, ctx({ bundle: undefined, recheck: EXPIRED_RECHECK }))).toEqual(['link-expired']);
+  });
+
+  it('takes "expired" from storage\'s parsed error document, never from the words of a message', () => {
+    const facts = download({ url: 'https://datastax-cluster-config-prod.s3.us-east-2.amazonaws.com/x/secure-connect-orders.zip', fileSize: 512, totalBytes: 512, bytesReceived: 512 });
+    const wordsOnly: BundleVerdictLike = { ...EXPIRED_RECHECK, facts: { ...EXPIRED_RECHECK.facts, errorDocument: { code: 'AccessDenied', message: 'Request has expired', expired: false } } };
+    expect(codes(facts, ctx({ bundle: undefined, recheck: wordsOnly }))).toEqual(['error-document']);
   });
 
   it('calls storage\'s error body behind a 200 on a live link an error document, not an expiry, even when sent as a zip', () => {

@@ -4,6 +4,7 @@
  * interrupted transfer, or a zip the browser opened or unpacked. Each finding says what happened and the fix.
  * Pure: the watcher (watch-downloads.ts) gathers the facts and acts on the findings.
  */
+import { isLinkAlive } from '../bundle/bundle-link';
 import type { BundleProblem } from '../bundle/check-bundle';
 import type { BundleRecord } from '../bundle/types';
 
@@ -56,7 +57,7 @@ export interface DownloadFinding {
 export interface BundleVerdictLike {
   ok: boolean;
   problems: Array<Pick<BundleProblem, 'code' | 'message' | 'hint'> & { severity?: string }>;
-  facts?: { size?: number; kind?: string; errorDocument?: { code: string; message: string } };
+  facts?: { size?: number; kind?: string; errorDocument?: { code: string; message: string; expired?: boolean } };
 }
 
 export type BrowserKind = 'chrome' | 'edge' | 'firefox' | 'safari' | 'other';
@@ -231,8 +232,8 @@ function copyOrFresh(s: Situation): string {
 }
 
 function expiredAtStart(s: Situation): boolean {
-  const expiresAt = s.link?.expiresAt;
-  return expiresAt !== undefined && (s.startedAt ?? s.ctx.now) >= expiresAt;
+  const link = s.link;
+  return link?.expiresAt !== undefined && !isLinkAlive(link, s.startedAt ?? s.ctx.now);
 }
 
 function expiryWords(s: Situation): string {
@@ -276,7 +277,7 @@ function judgeInterrupted(s: Situation): DownloadFinding[] {
     ];
   }
   const words = INTERRUPT_WORDS[reason] ?? 'it was interrupted';
-  const alive = expiresAt !== undefined && expiresAt > s.ctx.now;
+  const alive = s.link !== undefined && isLinkAlive(s.link, s.ctx.now);
   const retry = s.ctx.ownSave
     ? 'Save the verified copy again.'
     : s.hasCopy
@@ -310,7 +311,7 @@ function judgeContent(s: Situation): DownloadFinding | undefined {
   if (!ctx.ownSave && expiredAtStart(s) && (size === undefined || small || markup)) return linkExpired(s, true);
   const errorBody = storageError !== undefined && (size === undefined || small || markup);
   // Storage saying "expired" about a link whose own signing time says alive is an error body, not an expiry.
-  if (errorBody && /expired/i.test(storageError.message) && s.link?.expiresAt === undefined) return linkExpired(s, true);
+  if (errorBody && recheck?.facts?.errorDocument?.expired === true && s.link?.expiresAt === undefined) return linkExpired(s, true);
 
   if (errorBody || (markup && (size === undefined || size < ERROR_DOCUMENT_MAX_BYTES))) {
     const sent = markup ? `a web page or an error message (${facts.mime})` : 'an error message';
