@@ -8,6 +8,7 @@ import type { ClipboardGuardPermission, TabProps } from './tab-props';
 import { useNow, useStoreData, type RuntimeLike } from './use-store-data';
 import { useListWindow, type ListOrder, type ListSource } from './use-list-window';
 import { MoreRows } from './MoreRows';
+import { StorageSpace, type StorageLike } from './StorageSpace';
 import { bundleSummaries, bundlesByIds, countBundles, countTokens, newestBundles, newestTokens, tokenSummaries, tokensByIds, type TokenRow } from '@/utils/store/queries';
 import type { BundleRecord } from '@/utils/bundle/types';
 
@@ -27,6 +28,8 @@ export interface AppProps {
   openTab?: (url: string) => void;
   saveFile?: (bytes: Uint8Array | Blob, fileName: string) => void | Promise<void>;
   clipboardGuard?: ClipboardGuardPermission;
+  /** navigator.storage: persistence asked for, low space warned about. */
+  storage?: StorageLike;
 }
 
 // The other tabs load when first opened: the popup's first frame carries only the Bundles tab.
@@ -132,6 +135,7 @@ export function App(props: AppProps) {
         </nav>
       </header>
       <main>
+        {!data.loading && <StorageSpace storage={props.storage} version={data.version} />}
         <div id={`panel-${tab}`} role="tabpanel" aria-labelledby={`tab-${tab}`}>
           {data.loading || (tab === 'bundles' && !bundleWindow.ready) ? (
             <p class="loading">Loading…</p>

@@ -10,6 +10,7 @@ render(
     openDb={() => store}
     runtime={browser.runtime}
     clipboard={navigator.clipboard}
+    storage={navigator.storage}
     openTab={(url) => void browser.tabs.create({ url })}
     clipboardGuard={{
       granted: () => browser.permissions.contains({ permissions: ['clipboardRead'] }),

@@ -15,6 +15,7 @@ import { MAX_BUNDLE_DOWNLOAD } from '../bundle/check-bundle';
 import { findBundleByLink } from '../store/queries';
 import { getBundle } from '../store/queries';
 import { putWarning, updateBundle } from '../store/writes';
+import { recordRefusedWrite } from './store-refused';
 
 /** Read one byte past the checker's limit, so a body too large to be a bundle is called that, not downloaded whole. */
 
@@ -212,7 +213,8 @@ async function keepOne(
   const outcome = await fetchBundle(deps.fetch, link.url);
   try {
     const refused: { by?: BundleRecord; problem?: BundleProblemRecord } = {};
-    const stored = await storeOutcome(deps, id, base, link, outcome, refused);
+    // A refused final write (full disk) is recorded, never left at "checking" (store-refused.ts).
+    const stored = await storeOutcome(deps, id, base, link, outcome, refused).catch((error: unknown) => recordRefusedWrite(deps.db, id, base, error, deps.now));
     if (refused.by && refused.problem) await recordRefusedLink(deps, refused.by, link, refused.problem);
     return stored;
   } finally {

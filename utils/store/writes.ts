@@ -18,11 +18,22 @@ export async function updateBundle(
   file?: BundleFile,
 ): Promise<BundleRecord> {
   const tx = db.transaction(['bundles', 'bundleFiles'], 'readwrite');
-  const next = change(await tx.objectStore('bundles').get(id));
-  await tx.objectStore('bundles').put(next);
-  if (file) await tx.objectStore('bundleFiles').put(file);
-  await tx.done;
-  return next;
+  try {
+    const next = change(await tx.objectStore('bundles').get(id));
+    await tx.objectStore('bundles').put(next);
+    if (file) await tx.objectStore('bundleFiles').put(file);
+    await tx.done;
+    return next;
+  } catch (error) {
+    // A refused write (a full disk) leaves nothing half-written: the record and its bytes go in together or not at all.
+    try {
+      tx.abort();
+    } catch {
+      // already finished or aborted by the browser
+    }
+    await tx.done.catch(() => undefined);
+    throw error;
+  }
 }
 
 /** Deletes bundle records with their kept copies and their warnings, in one transaction; the warnings removed. */
