@@ -9,7 +9,7 @@
 import { findBundleLinks, mightContainBundleLinks } from '@/utils/bundle/find-bundle-links';
 import { formatBytes, formatCountdown, formatDate } from '@/utils/shared/format';
 import type { BundleSummary, CapturedLink } from '@/utils/protocol/messages';
-import { createPanelHost, el, type PanelHost } from './panel-host';
+import { createPanelHost, el, onUserClick, type PanelHost } from './panel-host';
 import { observeAfterPaint } from './observe-after-paint';
 
 export interface BundlePanelEnv {
@@ -50,7 +50,7 @@ function describe(summary: BundleSummary | undefined, now: number, onSave: (id: 
   const save = summary.hasCopy
     ? el('button', { type: 'button', 'data-action': 'save-copy' }, 'Save verified copy')
     : null;
-  save?.addEventListener('click', () => onSave(summary.id));
+  if (save) onUserClick(save, () => onSave(summary.id));
 
   if (summary.status === 'checking') {
     return { tone: 'info', children: [el('span', { class: 'title' }, 'Astra Companion is checking the bundle…'), el('div', { class: 'row muted' }, time)] };

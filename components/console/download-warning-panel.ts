@@ -7,7 +7,7 @@
  */
 import type { FixAction } from '@/utils/downloads/judge-download';
 import { databaseIdOf } from '@/utils/astra/routes';
-import { createPanelHost, el, type PanelHost } from './panel-host';
+import { createPanelHost, el, onUserClick, type PanelHost } from './panel-host';
 import { isRecord } from '@/utils/shared/guards';
 import type { WarningRecord } from '@/utils/downloads/types';
 import type { DownloadWarningMessage } from '@/utils/protocol/messages';
@@ -73,7 +73,7 @@ function warningView(entry: DownloadWarningMessage, env: DownloadWarningEnv, red
   if (warning.actions.includes('save-copy') && warning.bundleId) {
     const bundleId = warning.bundleId;
     const save = el('button', { type: 'button', 'data-action': 'save-copy' }, 'Save the verified copy');
-    save.addEventListener('click', async () => {
+    onUserClick(save, async () => {
       state.note = (await env.saveCopy(bundleId).catch(() => null)) ?? 'Astra Companion did not answer; open its popup and save the copy there.';
       redraw();
     });
@@ -87,7 +87,7 @@ function warningView(entry: DownloadWarningMessage, env: DownloadWarningEnv, red
   // The steps are usually in the hint already; a toggle would only repeat them.
   if (warning.actions.includes('browser-setting') && entry.settingSteps && !warning.hint.includes(entry.settingSteps)) {
     const toggle = el('button', { type: 'button', class: 'secondary', 'data-action': 'browser-setting', 'aria-expanded': String(Boolean(state.stepsOpen)) }, 'Stop the browser opening zips');
-    toggle.addEventListener('click', () => {
+    onUserClick(toggle, () => {
       state.stepsOpen = !state.stepsOpen;
       redraw();
     });
@@ -122,7 +122,7 @@ export function watchDownloadWarnings(env: DownloadWarningEnv, signal: AbortSign
     }
     panel.setTone('bad');
     const closeButton = el('button', { type: 'button', class: 'close', 'aria-label': 'Close' }, '\u00D7');
-    closeButton.addEventListener('click', close);
+    onUserClick(closeButton, close);
     const entries = [...shown.values()].reverse().slice(0, 3);
     panel.render(
       el('div', { class: 'row' }, el('span', { class: 'title' }, 'Astra Companion: bundle download problem'), closeButton),

@@ -8,7 +8,7 @@
  */
 import { findTokens, mightContainTokens } from '@/utils/token/find-tokens';
 import type { CapturedInTabMessage, CapturedToken } from '@/utils/protocol/messages';
-import { createPanelHost, el, type PanelHost } from './panel-host';
+import { createPanelHost, el, onUserClick, type PanelHost } from './panel-host';
 import { observeAfterPaint } from './observe-after-paint';
 
 export interface TokenCaptureEnv {
@@ -60,7 +60,7 @@ function showSaved(doc: Document, message: CapturedInTabMessage, existing: Panel
       : el('div', { class: 'muted' }, who);
   });
   const close = el('button', { type: 'button', class: 'close', 'aria-label': 'Close' }, '×');
-  close.addEventListener('click', () => panel.remove());
+  onUserClick(close, () => panel.remove());
   panel.setTone(message.tokens.some((t) => t.secretCheck === 'mismatch') ? 'bad' : 'ok');
   panel.render(el('div', { class: 'row' }, el('span', { class: 'title' }, 'Saved in Astra Companion'), close), ...lines);
   if (!panel.host.isConnected) doc.body.append(panel.host);
