@@ -9,17 +9,18 @@ import { useNow, useStoreData, type RuntimeLike } from './use-store-data';
 import { useListWindow, type ListOrder, type ListSource } from './use-list-window';
 import { MoreRows } from './MoreRows';
 import { StorageSpace, type StorageLike } from './StorageSpace';
-import { bundleSummaries, bundlesByIds, countBundles, countTokens, newestBundles, newestTokens, tokenSummaries, tokensByIds, type TokenRow } from '@/utils/store/queries';
+import { bundleSummaries, countBundles, countTokens, newestBundles, newestTokens, tokenSummaries, type TokenRow } from '@/utils/store/queries';
 import type { BundleRecord } from '@/utils/bundle/types';
 
 type Tab = 'bundles' | 'tokens' | 'warnings' | 'backup';
 type BundleSort = 'newest' | 'database' | 'expiry';
 const TABS: readonly Tab[] = ['bundles', 'tokens', 'warnings', 'backup'];
-/** Rows per page: the first page fills the popup; more load as the user scrolls. */
+/** Rows in the first frame: what the popup's first screen shows. More load as the user scrolls, a page at a time. */
+const FIRST_ROWS = 8;
 const PAGE_ROWS = 30;
 const ORDER_OF: Record<BundleSort, ListOrder> = { newest: 'newest', database: 'name', expiry: 'expiry' };
-const bundleSource: ListSource<BundleRecord> = { count: countBundles, newest: newestBundles, summaries: bundleSummaries, byIds: bundlesByIds };
-const tokenSource: ListSource<TokenRow> = { count: countTokens, newest: newestTokens, summaries: tokenSummaries, byIds: tokensByIds };
+const bundleSource: ListSource<BundleRecord> = { count: countBundles, newest: newestBundles, summaries: bundleSummaries };
+const tokenSource: ListSource<TokenRow> = { count: countTokens, newest: newestTokens, summaries: tokenSummaries };
 
 export interface AppProps {
   openDb: () => Promise<CompanionDb>;
@@ -54,8 +55,8 @@ export function App(props: AppProps) {
   const [query, setQuery] = useState('');
   const [sort, setSort] = useState<BundleSort>('newest');
   const q = query.trim().toLowerCase();
-  const bundleWindow = useListWindow(bundleSource, data.db, { active: tab === 'bundles', query: q, order: ORDER_OF[sort], version: data.version, pageSize: PAGE_ROWS });
-  const tokenWindow = useListWindow(tokenSource, data.db, { active: tab === 'tokens', query: q, order: 'newest', version: data.version, pageSize: PAGE_ROWS });
+  const bundleWindow = useListWindow(bundleSource, data.db, { active: tab === 'bundles', query: q, order: ORDER_OF[sort], version: data.version, firstPage: FIRST_ROWS, pageSize: PAGE_ROWS });
+  const tokenWindow = useListWindow(tokenSource, data.db, { active: tab === 'tokens', query: q, order: 'newest', version: data.version, firstPage: FIRST_ROWS, pageSize: PAGE_ROWS });
   const now = useNow(bundleWindow.rows.some((b) => b.expiresAt !== undefined && b.expiresAt > Date.now() - 1000) || tab === 'tokens');
   const TabComponent = useTabComponent(tab);
 
