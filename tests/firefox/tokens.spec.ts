@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { ORG, startReplica, type Replica } from '../replica/server';
-import { assertNoExtensionErrors, click, startFirefox, textOf, waitForText, waitUntil, type FirefoxSession } from './firefox-session';
+import { assertNoExtensionErrors, click, pasteClipboard, startFirefox, textOf, waitForText, waitUntil, type FirefoxSession } from './firefox-session';
 
 const tokensPage = `https://astra.datastax.com/org/${ORG.id}/settings/tokens`;
 const PANEL = '[data-testid="astra-companion-token-panel"]';
@@ -59,5 +59,24 @@ test("older console: the token is saved at once without showing its secret, and 
   assert.equal(await textOf(popup, `${row} [data-testid="revealed-token"]`), issued.token);
   await popup.close();
   await page.close();
+  assertNoExtensionErrors(firefox);
+});
+
+test("a copied secret is cleared from the clipboard 30 s later by Firefox's background page, after the popup closed", async () => {
+  const issued = replica.issuedTokens.at(-1);
+  assert.ok(issued, 'runs after the capture test, on its token');
+  const popup = await firefox.openPopup();
+  await click(popup, /^Tokens/);
+  // Firefox grants the optional clipboardRead permission without its doorhanger (a test pref); the box then stays on.
+  await click(popup, /^Clear copied secrets from the clipboard/);
+  await waitUntil('the clipboard option to be on', () => popup.$eval('.clipboard-guard input', (box) => (box as HTMLInputElement).checked));
+  const row = `[data-testid="token-row"][data-client-id="${issued.clientId}"]`;
+  await click(popup, 'Copy secret', row);
+  await waitForText(popup, row, /Copied/, 5_000);
+  const copiedAt = Date.now();
+  await popup.close();
+  assert.equal(await pasteClipboard(firefox), issued.secret);
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, copiedAt + 32_000 - Date.now())));
+  assert.equal(await waitUntil('the clipboard to be emptied', async () => ((await pasteClipboard(firefox, { expectEmpty: true })) === '' ? 'empty' : false), 15_000), 'empty');
   assertNoExtensionErrors(firefox);
 });
