@@ -11,6 +11,10 @@ import { MoreRows } from './MoreRows';
 import { StorageSpace, type StorageLike } from './StorageSpace';
 import { bundleSummaries, countBundles, countTokens, newestBundles, newestTokens, tokenSummaries, type TokenRow } from '@/utils/store/queries';
 import type { BundleRecord } from '@/utils/bundle/types';
+import { describeSave, followSave, type DownloadsEvents } from './save-result';
+import { CheckFileSection } from './CheckFileSection';
+import { useShownBundleCount } from './use-shown-count';
+import markUrl from '@/components/console/product-mark.svg';
 
 type Tab = 'bundles' | 'tokens' | 'warnings' | 'backup';
 type BundleSort = 'newest' | 'database' | 'expiry';
@@ -31,6 +35,8 @@ export interface AppProps {
   clipboardGuard?: ClipboardGuardPermission;
   /** navigator.storage: persistence asked for, low space warned about. */
   storage?: StorageLike;
+  /** The browser's download events, to tell when a save has finished (absent in unit tests). */
+  downloads?: DownloadsEvents;
 }
 
 // The other tabs load when first opened: the popup's first frame carries only the Bundles tab.
@@ -67,8 +73,13 @@ export function App(props: AppProps) {
 
   const bundleActions = {
     async saveCopy(id: string) {
-      const answer = await askBackground(props.runtime, 'save-bundle-copy', { id });
-      return answer.ok ? 'Saving the verified copy…' : `${answer.error.message} ${answer.error.hint}`;
+      let refused: string | null = null;
+      const outcome = await followSave(props.downloads, async () => {
+        const answer = await askBackground(props.runtime, 'save-bundle-copy', { id });
+        if (!answer.ok) refused = `${answer.error.message} ${answer.error.hint}`;
+        return answer.ok;
+      }, 'the bundle');
+      return outcome ? describeSave(outcome) : refused;
     },
     async exportWithSnippets(id: string) {
       const answer = await askBackground(props.runtime, 'export-database', { id });
@@ -84,6 +95,7 @@ export function App(props: AppProps) {
   };
 
   const openWarnings = data.warnings.filter((w) => !w.dismissed);
+  const shownBundles = useShownBundleCount(data.db, data.version, data.bundleCount);
   const tabProps: TabProps = {
     data,
     runtime: props.runtime,
@@ -96,7 +108,7 @@ export function App(props: AppProps) {
   };
 
   const tabs: Array<[Tab, string, number | null]> = [
-    ['bundles', 'Bundles', data.bundleCount],
+    ['bundles', 'Bundles', shownBundles],
     ['tokens', 'Tokens', data.tokenCount],
     ['warnings', 'Warnings', openWarnings.length],
     ['backup', 'Backup', null],
@@ -106,7 +118,10 @@ export function App(props: AppProps) {
     <div class="popup" aria-busy={data.loading}>
       <header>
         <div class="title-row">
-          <h1>Astra Companion</h1>
+          <h1 class="brand">
+            <img src={markUrl} alt="" width={18} height={18} />
+            Astra Companion
+          </h1>
           {(tab === 'bundles' || tab === 'tokens') && (
             <input
               type="search"
@@ -158,6 +173,7 @@ export function App(props: AppProps) {
                 <BundleList records={bundleWindow.rows} total={data.bundleCount} now={now} clipboard={props.clipboard} actions={bundleActions} />
               )}
               <MoreRows hasMore={bundleWindow.hasMore} shown={bundleWindow.rows.length} total={bundleWindow.matched ?? data.bundleCount} what="bundles" onMore={bundleWindow.loadMore} />
+              <CheckFileSection open={data.bundleCount === 0} openTab={tabProps.openTab} />
             </>
           ) : !TabComponent || (tab === 'tokens' && !tokenWindow.ready) ? (
             <p class="loading">Loading…</p>
