@@ -16,6 +16,8 @@ export default defineConfig({
   // One SVG source; the PNGs (16, 32, 48, 128) are made at build time. Rasterized at 512 px, then scaled down.
   autoIcons: { baseIconPath: 'assets/icon.svg', sizes: [...ICON_SIZES] },
   vite: () => ({ plugins: [preact()] }),
+  // Firefox's sources zip, for AMO's reviewers: what rebuilds the add-on, not test keys or screenshots.
+  zip: { excludeSources: ['docs/screenshots/**', 'tests/.artifacts/**', '.env*'] },
   hooks: {
     'vite:build:extendConfig'(entrypoints, config) {
       if (!entrypoints.every((entry) => ['content-script', 'popup', 'unlisted-page'].includes(entry.type))) return;

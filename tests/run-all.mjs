@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: every check, in order, and one closing line `N passed, N failed` summed over Vitest and
-// Playwright (their JSON reports give the counts). A failing step that is not a test runner (typecheck,
+// `npm test`: every check, in order, and one closing line `N passed, N failed` summed over Vitest, Playwright,
+// the store package checks and the Firefox suite (their JSON reports give the counts). A failing step that is not a test runner (typecheck,
 // build, lint) counts as one failure, so the line never says "0 failed" while the run failed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -10,6 +10,8 @@ const artifacts = path.resolve('tests/.artifacts');
 mkdirSync(artifacts, { recursive: true });
 const vitestJson = path.join(artifacts, 'vitest.json');
 const playwrightJson = path.join(artifacts, 'playwright.json');
+const packagesJson = path.join(artifacts, 'packages.json');
+const firefoxJson = path.join(artifacts, 'firefox.json');
 const only = new Set(process.argv.slice(2));
 
 let passed = 0;
@@ -51,25 +53,42 @@ function countPlaywright() {
   return true;
 }
 
+/** The counts a runner of ours wrote ({passed, failed}): the package checks and the Firefox suite. */
+function countOwn(file) {
+  const report = readJson(file);
+  if (!report) return false;
+  passed += report.passed ?? 0;
+  failed += report.failed ?? 0;
+  return true;
+}
+
 const npx = 'npx';
 rmSync(vitestJson, { force: true });
 rmSync(playwrightJson, { force: true });
+rmSync(packagesJson, { force: true });
+rmSync(firefoxJson, { force: true });
 
 run('prepare', npx, ['wxt', 'prepare']);
 const typed = run('typecheck', npx, ['tsc', '--noEmit', '-p', 'tsconfig.json']);
 const unitRan = run('unit', npx, ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]);
 if (!countVitest() && (!only.size || only.has('unit'))) failed++;
-const built = run('build', npx, ['wxt', 'build']);
-run('build-firefox', npx, ['wxt', 'build', '-b', 'firefox']);
+// `wxt zip` builds, then packs: the store zips (and Firefox's sources zip) come from the same builds the tests load.
+const built = run('build', npx, ['wxt', 'zip']);
+const builtFirefox = run('build-firefox', npx, ['wxt', 'zip', '-b', 'firefox']);
 if (existsSync('.output/firefox-mv2')) {
-  run('lint-firefox', npx, ['web-ext', 'lint', '--source-dir', '.output/firefox-mv2', '--self-hosted', '--warnings-as-errors=false']);
+  run('packages', npx, ['tsx', 'tests/packaging/check-packages.ts']);
+  if (!countOwn(packagesJson) && (!only.size || only.has('packages'))) failed++;
 }
 if (built) {
   run('e2e', npx, ['playwright', 'test'], { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson });
   if (!countPlaywright() && (!only.size || only.has('e2e'))) failed++;
 }
+if (builtFirefox) {
+  run('firefox', 'node', ['tests/firefox/run.mjs']);
+  if (!countOwn(firefoxJson) && (!only.size || only.has('firefox'))) failed++;
+}
 
-const stepFailures = failedSteps.filter((step) => step !== 'unit' && step !== 'e2e').length;
+const stepFailures = failedSteps.filter((step) => !['unit', 'e2e', 'packages', 'firefox'].includes(step)).length;
 failed += stepFailures;
 if (failedSteps.length) console.log(`\nFailed steps: ${failedSteps.join(', ')}`);
 void typed;

@@ -6,11 +6,12 @@
  *
  * Try it: https://astra.datastax.com/org/{orgId}/database/{dbId}/connect > Get Bundle.
  */
-import { isLinkAlive, linkTimeLeft } from '@/utils/bundle/bundle-link';
 import { findBundleLinks, mightContainBundleLinks } from '@/utils/bundle/find-bundle-links';
-import { formatBytes, formatCountdown, formatDate } from '@/utils/shared/format';
+import { describeBundleStatus, type PanelAction } from '@/utils/downloads/bundle-status-text';
+import { tickWithLink } from '@/utils/downloads/link-clock';
+import { productMark } from './product-mark';
 import type { BundleSummary, CapturedLink } from '@/utils/protocol/messages';
-import { createPanelHost, el, type PanelHost } from './panel-host';
+import { createPanelHost, el, onUserClick, type PanelHost } from './panel-host';
 import { observeAfterPaint } from './observe-after-paint';
 
 export interface BundlePanelEnv {
@@ -19,6 +20,8 @@ export interface BundlePanelEnv {
   captureLinks(links: CapturedLink[]): void;
   summaries(urls: string[]): Promise<BundleSummary[]>;
   saveCopy(id: string): Promise<string | null>;
+  /** Fetches and checks the bundle's link again (while it is valid); the words to show afterwards. */
+  checkAgain?(id: string): Promise<string | null>;
   /** Calls back whenever the background says stored bundles changed; returns the unsubscribe. */
   onStoreChanged(listener: () => void): () => void;
   /** The content script's own life (an extension reload ends it); panels never outlive it. */
@@ -38,45 +41,39 @@ export function linksInDialog(dialog: Element): CapturedLink[] {
   return mightContainBundleLinks(text) ? findBundleLinks(text) : [];
 }
 
-function describe(summary: BundleSummary | undefined, now: number, onSave: (id: string) => void, removed = false): { tone: 'info' | 'ok' | 'bad'; children: Array<Node | string> } {
+/** The panel's content for one summary: the words from bundle-status-text.ts, the actions as buttons. */
+function describe(
+  summary: BundleSummary | undefined,
+  now: number,
+  offered: ReadonlySet<PanelAction>,
+  act: (action: PanelAction, id: string) => void,
+  removed = false,
+): { tone: 'info' | 'ok' | 'bad'; children: Array<Node | string> } {
   if (!summary && removed) {
-    return { tone: 'info', children: [el('span', { class: 'title' }, 'Deleted from Astra Companion.'), el('div', { class: 'muted' }, 'Close this dialog and click Get Bundle again to check and keep this bundle.')] };
+    return { tone: 'info', children: [el('div', { class: 'row' }, productMark(), el('span', { class: 'title' }, 'Deleted from Astra Companion.')), el('div', { class: 'muted' }, 'Close this dialog and click Get Bundle again to check and keep this bundle.')] };
   }
-  if (!summary) {
-    return { tone: 'info', children: [el('span', { class: 'title' }, 'Astra Companion is looking at this bundle link…')] };
-  }
-  const left = summary.expiresAt !== undefined ? linkTimeLeft(summary, now) : undefined;
-  const time = left === undefined ? '' : isLinkAlive(summary, now) ? `Link valid for ${formatCountdown(left)}` : 'Link expired';
-  const save = summary.hasCopy
-    ? el('button', { type: 'button', 'data-action': 'save-copy' }, 'Save verified copy')
-    : null;
-  save?.addEventListener('click', () => onSave(summary.id));
-
-  if (summary.status === 'checking') {
-    return { tone: 'info', children: [el('span', { class: 'title' }, 'Astra Companion is checking the bundle…'), el('div', { class: 'row muted' }, time)] };
-  }
-  if (summary.status === 'verified') {
-    const facts = [
-      summary.size !== undefined ? formatBytes(summary.size) : null,
-      summary.entryCount !== undefined ? `${summary.entryCount} files` : null,
-      summary.certNotAfter ? `cert valid until ${formatDate(summary.certNotAfter)}` : null,
-      'copy kept',
-    ].filter(Boolean);
-    return {
-      tone: 'ok',
-      children: [el('span', { class: 'title' }, `Verified: ${facts.join(', ')}`), el('div', { class: 'row' }, el('span', { class: 'muted' }, time), save)],
-    };
-  }
-  const problem = summary.problem;
+  const words = describeBundleStatus(summary, now);
+  const buttons = summary
+    ? words.actions
+        .filter((action) => offered.has(action))
+        .map((action, index) => {
+          const button = el('button', { type: 'button', 'data-action': action, ...(index ? { class: 'secondary' } : {}) }, ACTION_LABELS[action]);
+          onUserClick(button, () => act(action, summary.id));
+          return button;
+        })
+    : [];
+  const time = words.time ? el('span', { class: 'muted', 'data-testid': 'link-time' }, words.time) : null;
   return {
-    tone: 'bad',
+    tone: words.tone,
     children: [
-      el('span', { class: 'title' }, problem?.message ?? 'This bundle has a problem.'),
-      el('div', {}, problem?.hint ?? ''),
-      el('div', { class: 'row' }, el('span', { class: 'muted' }, time), save),
-    ],
+      el('div', { class: 'row' }, productMark(), el('span', { class: 'title' }, words.title)),
+      words.detail ? el('div', {}, words.detail) : '',
+      time || buttons.length ? el('div', { class: 'row' }, time, ...buttons) : '',
+    ].filter(Boolean),
   };
 }
+
+const ACTION_LABELS: Record<PanelAction, string> = { 'save-copy': 'Save verified copy', 'check-again': 'Check again' };
 
 /** Shows and keeps up to date the status of the link(s) a dialog (or a floating panel) is about. */
 function statusView(panel: PanelHost, env: BundlePanelEnv, signal: AbortSignal) {
@@ -85,14 +82,15 @@ function statusView(panel: PanelHost, env: BundlePanelEnv, signal: AbortSignal) 
   let message: string | null = null;
   // Set when the popup deleted what this panel showed: the announcement says so, and the panel says it too.
   let removed = false;
+  const offered = new Set<PanelAction>(['save-copy', ...(env.checkAgain ? (['check-again'] as const) : [])]);
+  const shown = () => summaries.find((s) => s.url === urls[0]) ?? summaries[0];
   const draw = () => {
-    const shown = summaries.find((s) => s.url === urls[0]) ?? summaries[0];
-    const view = describe(shown, env.now(), async (id) => {
-      message = await env.saveCopy(id);
+    const view = describe(shown(), env.now(), offered, async (action, id) => {
+      message = action === 'save-copy' ? await env.saveCopy(id) : ((await env.checkAgain?.(id)) ?? null);
       draw();
     }, removed);
     panel.setTone(view.tone);
-    panel.render(...view.children, message ? el('div', { class: 'muted' }, message) : null);
+    panel.render(...view.children, message ? el('div', { class: 'muted', role: 'status' }, message) : null);
   };
   const refresh = async () => {
     if (!urls.length) return draw();
@@ -106,11 +104,10 @@ function statusView(panel: PanelHost, env: BundlePanelEnv, signal: AbortSignal) 
     if (!signal.aborted) draw();
   };
   const unsubscribe = env.onStoreChanged(() => void refresh());
-  // A countdown needs one redraw a second, and nothing else; stops with the dialog.
-  const timer = setInterval(draw, 1000);
+  // The countdown redraws when its shown second changes (one clock: the link's signed expiry); stops with the dialog.
+  tickWithLink(() => shown()?.expiresAt, env.now, draw, signal);
   signal.addEventListener('abort', () => {
     unsubscribe();
-    clearInterval(timer);
     panel.remove();
   });
   return {

@@ -7,14 +7,18 @@
  */
 import type { FixAction } from '@/utils/downloads/judge-download';
 import { databaseIdOf } from '@/utils/astra/routes';
-import { createPanelHost, el, type PanelHost } from './panel-host';
+import { createPanelHost, el, onUserClick, type PanelHost } from './panel-host';
 import { isRecord } from '@/utils/shared/guards';
 import type { WarningRecord } from '@/utils/downloads/types';
 import type { DownloadWarningMessage } from '@/utils/protocol/messages';
 import { CONSOLE_ORIGIN } from '@/utils/astra/hosts';
+import { parseBundleLink } from '@/utils/bundle/bundle-link';
+import { linkTime } from '@/utils/downloads/link-clock';
+import { productMark } from './product-mark';
 
 export interface DownloadWarningEnv {
   document: Document;
+  now?(): number;
   pageUrl(): string;
   /** Calls back for every 'download-warning' message; returns the unsubscribe. */
   onWarning(listener: (message: unknown) => void): () => void;
@@ -24,7 +28,7 @@ export interface DownloadWarningEnv {
   saveCopy(bundleId: string): Promise<string | null>;
 }
 
-const ACTIONS: readonly FixAction[] = ['save-copy', 'fresh-link', 'browser-setting'];
+const ACTIONS: readonly FixAction[] = ['retry-download', 'save-copy', 'fresh-link', 'browser-setting'];
 const CONSOLE_PREFIX = `${CONSOLE_ORIGIN}/`;
 
 function text(value: unknown, max: number): string | undefined {
@@ -48,6 +52,10 @@ export function readDownloadWarningMessage(value: unknown): DownloadWarningMessa
   const fileName = text(w.fileName, 300);
   if (fileName) warning.fileName = fileName;
   if (typeof w.downloadId === 'number') warning.downloadId = w.downloadId;
+  if (typeof w.linkExpiresAt === 'number') warning.linkExpiresAt = w.linkExpiresAt;
+  // Only a signed link on the bundle storage host may become a link in the page.
+  const retry = text(value.retryUrl, 4096);
+  const retryUrl = retry && parseBundleLink(retry).ok ? retry : undefined;
   const settingsUrl = text(value.settingsUrl, 200);
   const dbId = text(value.dbId, 100);
   return {
@@ -56,6 +64,7 @@ export function readDownloadWarningMessage(value: unknown): DownloadWarningMessa
     connectUrl,
     ...(dbId ? { dbId } : {}),
     ...(settingsUrl ? { settingsUrl } : {}),
+    ...(retryUrl ? { retryUrl } : {}),
     settingSteps: text(value.settingSteps, 1000) ?? '',
   };
 }
@@ -67,19 +76,24 @@ export function isWarningForPage(message: Pick<DownloadWarningMessage, 'dbId'>, 
   return visible;
 }
 
-function warningView(entry: DownloadWarningMessage, env: DownloadWarningEnv, redraw: () => void, state: { note?: string; stepsOpen?: boolean }): Node {
+function warningView(entry: DownloadWarningMessage, env: DownloadWarningEnv, now: number, redraw: () => void, state: { note?: string; stepsOpen?: boolean }): Node {
   const { warning } = entry;
   const row = el('div', { class: 'row' });
+  // The same link again while its signature is valid; once it is not, a fresh link is the fix.
+  const retry = warning.actions.includes('retry-download') && entry.retryUrl ? linkTime(warning.linkExpiresAt, now) : undefined;
+  if (retry?.alive) {
+    row.append(el('a', { href: entry.retryUrl!, 'data-action': 'retry-download', style: LINK_BUTTON }, 'Download again'), el('span', { class: 'muted', 'data-testid': 'link-time' }, retry.text));
+  }
   if (warning.actions.includes('save-copy') && warning.bundleId) {
     const bundleId = warning.bundleId;
-    const save = el('button', { type: 'button', 'data-action': 'save-copy' }, 'Save the verified copy');
-    save.addEventListener('click', async () => {
+    const save = el('button', { type: 'button', 'data-action': 'save-copy', ...(retry?.alive ? { class: 'secondary' } : {}) }, 'Save the verified copy');
+    onUserClick(save, async () => {
       state.note = (await env.saveCopy(bundleId).catch(() => null)) ?? 'Astra Companion did not answer; open its popup and save the copy there.';
       redraw();
     });
     row.append(save);
   }
-  if (warning.actions.includes('fresh-link')) {
+  if (warning.actions.includes('fresh-link') || (retry && !retry.alive)) {
     // A plain link: the Connect page is in this same console.
     const fresh = el('a', { href: entry.connectUrl, 'data-action': 'fresh-link' }, 'Get a fresh link');
     row.append(fresh);
@@ -87,7 +101,7 @@ function warningView(entry: DownloadWarningMessage, env: DownloadWarningEnv, red
   // The steps are usually in the hint already; a toggle would only repeat them.
   if (warning.actions.includes('browser-setting') && entry.settingSteps && !warning.hint.includes(entry.settingSteps)) {
     const toggle = el('button', { type: 'button', class: 'secondary', 'data-action': 'browser-setting', 'aria-expanded': String(Boolean(state.stepsOpen)) }, 'Stop the browser opening zips');
-    toggle.addEventListener('click', () => {
+    onUserClick(toggle, () => {
       state.stepsOpen = !state.stepsOpen;
       redraw();
     });
@@ -97,36 +111,60 @@ function warningView(entry: DownloadWarningMessage, env: DownloadWarningEnv, red
     'div',
     { 'data-testid': 'download-warning', 'data-code': warning.code },
     el('div', { class: 'title' }, warning.message),
-    warning.hint ? el('div', {}, warning.hint) : null,
+    warning.hint && !(retry && !retry.alive) ? el('div', {}, warning.hint) : null,
+    retry && !retry.alive ? el('div', {}, 'The link has expired since: get a fresh link, or save the verified copy.') : null,
     row,
     state.stepsOpen && entry.settingSteps ? el('div', { class: 'muted' }, entry.settingSteps) : null,
     state.note ? el('div', { class: 'muted', role: 'status' }, state.note) : null,
   );
 }
 
-/** Listens for download warnings while `signal` lives, showing them in one floating panel (newest first). */
+// Styled here, not in the shared panel style: a link that looks like the panel's primary button.
+const LINK_BUTTON = 'font:inherit;font-size:12px;border-radius:4px;background:#4b3bdc;color:#fff;padding:3px 10px;text-decoration:none;display:inline-block';
+
+/** The open bundle dialog's content, where the warning sits under the verdict (a corner toast would cover its buttons). */
+function openBundleDialogSlot(doc: Document): Element | null {
+  const verdict = doc.querySelector('[role="dialog"] [data-testid="astra-companion-bundle-panel"]');
+  return verdict?.parentElement ?? null;
+}
+
+/** Listens for download warnings while `signal` lives, showing them in one panel (newest first). */
 export function watchDownloadWarnings(env: DownloadWarningEnv, signal: AbortSignal): void {
   const shown = new Map<string, { entry: DownloadWarningMessage; state: { note?: string; stepsOpen?: boolean } }>();
   let panel: PanelHost | null = null;
+  let placedIn: Element | null = null;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const now = () => (env.now ? env.now() : Date.now());
 
   const close = () => {
     panel?.remove();
     panel = null;
+    placedIn = null;
+    clearInterval(timer);
+    timer = undefined;
     shown.clear();
   };
   const draw = () => {
     if (!shown.size) return close();
-    if (!panel) {
-      panel = createPanelHost('astra-companion-download-warning', { floating: true, label: 'Astra Companion download warning' });
-      env.document.body.append(panel.host);
+    const slot = openBundleDialogSlot(env.document);
+    // In the Get Bundle dialog while it is open, else in the corner; moved when the dialog opens or closes.
+    if (!panel || !panel.host.isConnected || (slot ?? null) !== placedIn) {
+      panel?.remove();
+      panel = createPanelHost('astra-companion-download-warning', { floating: !slot, label: 'Astra Companion download warning' });
+      if (slot) slot.append(panel.host);
+      else env.document.body.append(panel.host);
+      placedIn = slot;
     }
+    // Redraws once a second while shown: the countdown of "Download again", and the dialog opening or closing.
+    timer ??= setInterval(draw, 1000);
     panel.setTone('bad');
     const closeButton = el('button', { type: 'button', class: 'close', 'aria-label': 'Close' }, '\u00D7');
-    closeButton.addEventListener('click', close);
+    onUserClick(closeButton, close);
     const entries = [...shown.values()].reverse().slice(0, 3);
+    const at = now();
     panel.render(
-      el('div', { class: 'row' }, el('span', { class: 'title' }, 'Astra Companion: bundle download problem'), closeButton),
-      ...entries.map(({ entry, state }) => warningView(entry, env, draw, state)),
+      el('div', { class: 'row' }, productMark(), el('span', { class: 'title' }, 'Astra Companion: bundle download problem'), closeButton),
+      ...entries.map(({ entry, state }) => warningView(entry, env, at, draw, state)),
     );
   };
 

@@ -1,7 +1,9 @@
 /**
- * In-page UI inside a closed shadow root, so the console's styles cannot reach it and ours cannot
- * leak out. Plain DOM, not Preact: this runs on every console page and must stay small.
- * Text is only ever set with textContent, never parsed as HTML.
+ * In-page UI inside a shadow root, so the console's styles cannot reach it and ours cannot leak out. Plain DOM, not
+ * Preact: this runs on every console page and must stay small. Text is only ever set with textContent, never parsed
+ * as HTML. The root is open: page scripts can read it (it shows nothing secret: masked ids, file names, verdicts),
+ * and every button acts only on a trusted click (`onUserClick`), so a page script's `.click()` does nothing. A closed
+ * root would hide the text too, but Playwright cannot see into closed roots, so every in-page e2e test would go blind.
  */
 type Child = Node | string | null | undefined | false;
 
@@ -14,6 +16,22 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
   for (const child of children) if (child) node.append(child);
   return node;
+}
+
+/** Runs `handler` only for a click the user made (`isTrusted`): a page script's synthetic click or dispatched event is ignored. */
+export function onUserClick(node: Element, handler: (event: MouseEvent) => void, options: { signal?: AbortSignal } = {}): void {
+  node.addEventListener(
+    'click',
+    (event) => {
+      if (!event.isTrusted) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        return;
+      }
+      handler(event as MouseEvent);
+    },
+    options,
+  );
 }
 
 const STYLE = `

@@ -13,6 +13,7 @@
 import { readStorageErrorPage, type ErrorFields, type StorageErrorReport } from '@/utils/downloads/storage-error-page';
 import type { StorageErrorContext } from '@/utils/downloads/types';
 import { CONSOLE_ORIGIN } from '@/utils/astra/hosts';
+import { onUserClick } from './panel-host';
 
 const XHTML = 'http://www.w3.org/1999/xhtml';
 
@@ -137,7 +138,7 @@ export async function explainStorageError(env: StorageErrorEnv): Promise<Storage
       const bundleId = context.bundleId;
       children.push(h(doc, 'p', {}, `Astra Companion kept a verified copy of ${context.fileName ?? 'this bundle'} while the link was alive.`));
       const save = h(doc, 'button', { type: 'button', 'data-action': 'save-copy' }, 'Save the verified copy');
-      save.addEventListener('click', async () => {
+      onUserClick(save, async () => {
         save.setAttribute('disabled', '');
         note = await env.saveCopy(bundleId).catch(() => 'Astra Companion did not answer; open its popup and save the copy there.');
         draw();

@@ -8,7 +8,7 @@
  */
 import { findTokens, mightContainTokens } from '@/utils/token/find-tokens';
 import type { CapturedInTabMessage, CapturedToken } from '@/utils/protocol/messages';
-import { createPanelHost, el, type PanelHost } from './panel-host';
+import { createPanelHost, el, onUserClick, type PanelHost } from './panel-host';
 import { observeAfterPaint } from './observe-after-paint';
 
 export interface TokenCaptureEnv {
@@ -37,6 +37,19 @@ export function visibleTokenText(doc: Document): string {
   return parts.join('\n');
 }
 
+/**
+ * The role picked in the console's role select ("Select a Token Role"), by its shown name: the token answer often
+ * carries only the role's id, and the name the user chose is what the console's own CSV would hold.
+ */
+export function pickedRoleName(doc: Document): string | undefined {
+  for (const select of doc.querySelectorAll('select')) {
+    const label = select.labels?.[0]?.textContent ?? select.getAttribute('aria-label') ?? '';
+    const name = select.selectedOptions[0]?.textContent?.trim();
+    if (/role/i.test(label) && name && name.length <= 80 && select.value !== '') return name;
+  }
+  return undefined;
+}
+
 /** Shows (or updates in place) the confirmation; the network and the dialog often report a token moments apart. */
 function showSaved(doc: Document, message: CapturedInTabMessage, existing: PanelHost | null): PanelHost {
   const panel = existing?.host.isConnected ? existing : createPanelHost('astra-companion-token-panel', { floating: true, label: 'Astra Companion token capture' });
@@ -47,7 +60,7 @@ function showSaved(doc: Document, message: CapturedInTabMessage, existing: Panel
       : el('div', { class: 'muted' }, who);
   });
   const close = el('button', { type: 'button', class: 'close', 'aria-label': 'Close' }, '×');
-  close.addEventListener('click', () => panel.remove());
+  onUserClick(close, () => panel.remove());
   panel.setTone(message.tokens.some((t) => t.secretCheck === 'mismatch') ? 'bad' : 'ok');
   panel.render(el('div', { class: 'row' }, el('span', { class: 'title' }, 'Saved in Astra Companion'), close), ...lines);
   if (!panel.host.isConnected) doc.body.append(panel.host);
@@ -65,7 +78,8 @@ export function watchTokenDisplays(env: TokenCaptureEnv, signal: AbortSignal): v
       sent.add(key);
       return true;
     });
-    if (fresh.length) env.captureTokens(fresh);
+    const role = pickedRoleName(env.document);
+    if (fresh.length) env.captureTokens(role ? fresh.map((token) => (token.role || token.roles ? token : { ...token, role })) : fresh);
   };
   observeAfterPaint(env.document.body, { childList: true, subtree: true, characterData: true }, scan, signal);
   scan();

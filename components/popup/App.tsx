@@ -8,17 +8,23 @@ import type { ClipboardGuardPermission, TabProps } from './tab-props';
 import { useNow, useStoreData, type RuntimeLike } from './use-store-data';
 import { useListWindow, type ListOrder, type ListSource } from './use-list-window';
 import { MoreRows } from './MoreRows';
-import { bundleSummaries, bundlesByIds, countBundles, countTokens, newestBundles, newestTokens, tokenSummaries, tokensByIds, type TokenRow } from '@/utils/store/queries';
+import { StorageSpace, type StorageLike } from './StorageSpace';
+import { bundleSummaries, countBundles, countTokens, newestBundles, newestTokens, tokenSummaries, type TokenRow } from '@/utils/store/queries';
 import type { BundleRecord } from '@/utils/bundle/types';
+import { describeSave, followSave, type DownloadsEvents } from './save-result';
+import { CheckFileSection } from './CheckFileSection';
+import { useShownBundleCount } from './use-shown-count';
+import markUrl from '@/components/console/product-mark.svg';
 
 type Tab = 'bundles' | 'tokens' | 'warnings' | 'backup';
 type BundleSort = 'newest' | 'database' | 'expiry';
 const TABS: readonly Tab[] = ['bundles', 'tokens', 'warnings', 'backup'];
-/** Rows per page: the first page fills the popup; more load as the user scrolls. */
+/** Rows in the first frame: what the popup's first screen shows. More load as the user scrolls, a page at a time. */
+const FIRST_ROWS = 8;
 const PAGE_ROWS = 30;
 const ORDER_OF: Record<BundleSort, ListOrder> = { newest: 'newest', database: 'name', expiry: 'expiry' };
-const bundleSource: ListSource<BundleRecord> = { count: countBundles, newest: newestBundles, summaries: bundleSummaries, byIds: bundlesByIds };
-const tokenSource: ListSource<TokenRow> = { count: countTokens, newest: newestTokens, summaries: tokenSummaries, byIds: tokensByIds };
+const bundleSource: ListSource<BundleRecord> = { count: countBundles, newest: newestBundles, summaries: bundleSummaries };
+const tokenSource: ListSource<TokenRow> = { count: countTokens, newest: newestTokens, summaries: tokenSummaries };
 
 export interface AppProps {
   openDb: () => Promise<CompanionDb>;
@@ -27,6 +33,10 @@ export interface AppProps {
   openTab?: (url: string) => void;
   saveFile?: (bytes: Uint8Array | Blob, fileName: string) => void | Promise<void>;
   clipboardGuard?: ClipboardGuardPermission;
+  /** navigator.storage: persistence asked for, low space warned about. */
+  storage?: StorageLike;
+  /** The browser's download events, to tell when a save has finished (absent in unit tests). */
+  downloads?: DownloadsEvents;
 }
 
 // The other tabs load when first opened: the popup's first frame carries only the Bundles tab.
@@ -51,8 +61,8 @@ export function App(props: AppProps) {
   const [query, setQuery] = useState('');
   const [sort, setSort] = useState<BundleSort>('newest');
   const q = query.trim().toLowerCase();
-  const bundleWindow = useListWindow(bundleSource, data.db, { active: tab === 'bundles', query: q, order: ORDER_OF[sort], version: data.version, pageSize: PAGE_ROWS });
-  const tokenWindow = useListWindow(tokenSource, data.db, { active: tab === 'tokens', query: q, order: 'newest', version: data.version, pageSize: PAGE_ROWS });
+  const bundleWindow = useListWindow(bundleSource, data.db, { active: tab === 'bundles', query: q, order: ORDER_OF[sort], version: data.version, firstPage: FIRST_ROWS, pageSize: PAGE_ROWS });
+  const tokenWindow = useListWindow(tokenSource, data.db, { active: tab === 'tokens', query: q, order: 'newest', version: data.version, firstPage: FIRST_ROWS, pageSize: PAGE_ROWS });
   const now = useNow(bundleWindow.rows.some((b) => b.expiresAt !== undefined && b.expiresAt > Date.now() - 1000) || tab === 'tokens');
   const TabComponent = useTabComponent(tab);
 
@@ -63,8 +73,13 @@ export function App(props: AppProps) {
 
   const bundleActions = {
     async saveCopy(id: string) {
-      const answer = await askBackground(props.runtime, 'save-bundle-copy', { id });
-      return answer.ok ? 'Saving the verified copy…' : `${answer.error.message} ${answer.error.hint}`;
+      let refused: string | null = null;
+      const outcome = await followSave(props.downloads, async () => {
+        const answer = await askBackground(props.runtime, 'save-bundle-copy', { id });
+        if (!answer.ok) refused = `${answer.error.message} ${answer.error.hint}`;
+        return answer.ok;
+      }, 'the bundle');
+      return outcome ? describeSave(outcome) : refused;
     },
     async exportWithSnippets(id: string) {
       const answer = await askBackground(props.runtime, 'export-database', { id });
@@ -80,6 +95,7 @@ export function App(props: AppProps) {
   };
 
   const openWarnings = data.warnings.filter((w) => !w.dismissed);
+  const shownBundles = useShownBundleCount(data.db, data.version, data.bundleCount);
   const tabProps: TabProps = {
     data,
     runtime: props.runtime,
@@ -92,7 +108,7 @@ export function App(props: AppProps) {
   };
 
   const tabs: Array<[Tab, string, number | null]> = [
-    ['bundles', 'Bundles', data.bundleCount],
+    ['bundles', 'Bundles', shownBundles],
     ['tokens', 'Tokens', data.tokenCount],
     ['warnings', 'Warnings', openWarnings.length],
     ['backup', 'Backup', null],
@@ -102,7 +118,10 @@ export function App(props: AppProps) {
     <div class="popup" aria-busy={data.loading}>
       <header>
         <div class="title-row">
-          <h1>Astra Companion</h1>
+          <h1 class="brand">
+            <img src={markUrl} alt="" width={18} height={18} />
+            Astra Companion
+          </h1>
           {(tab === 'bundles' || tab === 'tokens') && (
             <input
               type="search"
@@ -132,6 +151,7 @@ export function App(props: AppProps) {
         </nav>
       </header>
       <main>
+        {!data.loading && <StorageSpace storage={props.storage} version={data.version} />}
         <div id={`panel-${tab}`} role="tabpanel" aria-labelledby={`tab-${tab}`}>
           {data.loading || (tab === 'bundles' && !bundleWindow.ready) ? (
             <p class="loading">Loading…</p>
@@ -153,6 +173,7 @@ export function App(props: AppProps) {
                 <BundleList records={bundleWindow.rows} total={data.bundleCount} now={now} clipboard={props.clipboard} actions={bundleActions} />
               )}
               <MoreRows hasMore={bundleWindow.hasMore} shown={bundleWindow.rows.length} total={bundleWindow.matched ?? data.bundleCount} what="bundles" onMore={bundleWindow.loadMore} />
+              <CheckFileSection open={data.bundleCount === 0} openTab={tabProps.openTab} />
             </>
           ) : !TabComponent || (tab === 'tokens' && !tokenWindow.ready) ? (
             <p class="loading">Loading…</p>

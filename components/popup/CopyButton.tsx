@@ -4,8 +4,11 @@ export interface ClipboardLike {
   writeText(text: string): Promise<void>;
 }
 
-/** A button that copies text and says "Copied" for a moment (and says so to screen readers). */
-export function CopyButton(props: { label: string; text: string; clipboard: ClipboardLike; title?: string; disabled?: boolean }) {
+/**
+ * A button that copies text and says "Copied" for a moment (and says so to screen readers). Every label it can
+ * show sits in the same grid cell, so the button is as wide as the widest one and nothing moves when it changes.
+ */
+export function CopyButton(props: { label: string; text: string; clipboard: ClipboardLike; title?: string; disabled?: boolean; primary?: boolean }) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   useEffect(() => {
     if (state === 'idle') return;
@@ -21,10 +24,14 @@ export function CopyButton(props: { label: string; text: string; clipboard: Clip
       setState('failed');
     }
   };
-
+  const labels = { idle: props.label, copied: 'Copied', failed: 'Copy failed' } as const;
   return (
-    <button type="button" class="btn" title={props.title} disabled={props.disabled} onClick={copy} aria-live="polite">
-      {state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : props.label}
+    <button type="button" class={`btn steady${props.primary ? ' primary' : ''}`} title={props.title} disabled={props.disabled} onClick={copy} aria-live="polite">
+      {(Object.keys(labels) as Array<keyof typeof labels>).map((key) => (
+        <span key={key} class={key === state ? 'shown' : 'held'} aria-hidden={key === state ? undefined : 'true'}>
+          {labels[key]}
+        </span>
+      ))}
     </button>
   );
 }

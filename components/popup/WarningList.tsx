@@ -2,8 +2,11 @@ import { useState } from 'preact/hooks';
 import { formatRelative } from '@/utils/shared/format';
 import type { FixAction } from '@/utils/downloads/judge-download';
 import type { WarningRecord } from '@/utils/downloads/types';
+import { linkTime } from '@/utils/downloads/link-clock';
 
 export interface WarningListActions {
+  /** Downloads the bundle's link again (offered only while it is valid); the words to show afterwards. */
+  retryDownload?(bundleId: string): Promise<string | null>;
   /** Saves the kept copy; the words to show afterwards. */
   saveCopy(bundleId: string): Promise<string | null>;
   /** Opens the database's Connect page (the console's start page when the database is unknown). */
@@ -14,6 +17,7 @@ export interface WarningListActions {
 }
 
 const FIX_LABELS: Record<FixAction, string> = {
+  'retry-download': 'Download again',
   'save-copy': 'Save the verified copy',
   'fresh-link': 'Get a fresh link',
   'browser-setting': 'Open download settings',
@@ -27,7 +31,8 @@ function WarningRow(props: { warning: WarningRecord; now: number; actions: Warni
   const run = async (action: FixAction) => {
     setBusy(true);
     try {
-      if (action === 'save-copy' && warning.bundleId) setNote(await actions.saveCopy(warning.bundleId));
+      if (action === 'retry-download' && warning.bundleId) setNote((await actions.retryDownload?.(warning.bundleId)) ?? null);
+      else if (action === 'save-copy' && warning.bundleId) setNote(await actions.saveCopy(warning.bundleId));
       else if (action === 'fresh-link') await actions.freshLink(warning.bundleId);
       else if (action === 'browser-setting') await actions.openBrowserSettings?.();
     } finally {
@@ -35,18 +40,26 @@ function WarningRow(props: { warning: WarningRecord; now: number; actions: Warni
     }
   };
 
-  const offered = warning.actions.filter(
-    (action) => (action !== 'save-copy' || warning.bundleId) && (action !== 'browser-setting' || actions.openBrowserSettings),
+  // "Download again" while the link is valid (the one clock: its signed expiry), then "Get a fresh link" in its place.
+  const retry = warning.actions.includes('retry-download') ? linkTime(warning.linkExpiresAt, props.now) : undefined;
+  const wanted: FixAction[] = retry && !retry.alive ? [...warning.actions.filter((a) => a !== 'retry-download'), 'fresh-link'] : warning.actions;
+  const offered = [...new Set(wanted)].filter(
+    (action) =>
+      (action !== 'save-copy' || warning.bundleId) &&
+      (action !== 'retry-download' || (warning.bundleId && actions.retryDownload)) &&
+      (action !== 'browser-setting' || actions.openBrowserSettings),
   );
   return (
     <li class="bundle" data-testid="warning-row" data-code={warning.code}>
       <p class="problem">
         <strong>{warning.message}</strong>
       </p>
-      {warning.hint && <p class="hint">{warning.hint}</p>}
+      {warning.hint && !(retry && !retry.alive) && <p class="hint">{warning.hint}</p>}
+      {retry && !retry.alive && <p class="hint">The link has expired since: get a fresh link, or save the verified copy.</p>}
       <div class="bundle-facts">
         {warning.fileName && <span>{warning.fileName}</span>}
         <span>{formatRelative(warning.createdAt, props.now)}</span>
+        {retry?.alive && <span data-testid="link-time">{retry.text}</span>}
       </div>
       <div class="actions">
         {offered.map((action, index) => (

@@ -1,7 +1,7 @@
 import { askBackground } from '@/utils/protocol/messages';
 import { browserKindOf, browserSettingUrl } from '@/utils/downloads/judge-download';
 import { getBundle } from '@/utils/store/queries';
-import { CheckFile } from './CheckFile';
+import { linkTime } from '@/utils/downloads/link-clock';
 import { WarningList } from './WarningList';
 import type { TabProps } from './tab-props';
 import { connectUrlFor } from '@/utils/astra/routes';
@@ -16,6 +16,12 @@ export default function WarningsTab(props: TabProps) {
         warnings={data.warnings}
         now={props.now}
         actions={{
+          async retryDownload(id: string) {
+            const bundle = data.db ? await getBundle(data.db, id) : undefined;
+            if (!bundle || !linkTime(bundle.expiresAt, Date.now()).alive) return 'The link has expired: get a fresh link, or save the verified copy.';
+            await browser.downloads.download({ url: bundle.link });
+            return `Downloading ${bundle.fileName} again; Astra Companion checks it when it is done.`;
+          },
           async saveCopy(id: string) {
             const answer = await askBackground(runtime, 'save-bundle-copy', { id });
             return answer.ok ? 'Saving the verified copy…' : `${answer.error.message} ${answer.error.hint}`;
@@ -30,7 +36,6 @@ export default function WarningsTab(props: TabProps) {
           ...(settingsUrl ? { openBrowserSettings: () => openTab(settingsUrl) } : {}),
         }}
       />
-      <CheckFile openInTab={() => openTab(`${location.origin}${location.pathname}#warnings`)} />
     </>
   );
 }

@@ -95,8 +95,9 @@ test('after the link expired, the copy buttons say so and the kept copy still sa
   const region = DB.inventory.datacenters[0]!.region;
   const row = popup.locator(`[data-testid="bundle-row"][data-region="${region}"][data-kind="external"]`);
   await expect(row.getByTestId('link-time')).toHaveText(/Link expired/, { timeout: 10_000 });
-  await expect(row.getByRole('button', { name: 'Copy curl' })).toBeDisabled();
-  await expect(row).toContainText('Link expired: copy buttons are off. Save the kept copy instead.');
+  // A dead link offers no copy command at all: the kept copy is the card's one primary action.
+  await expect(row.getByRole('button', { name: 'Copy curl' })).toHaveCount(0);
+  await expect(row).toContainText('The link has expired; the verified copy is kept: save it any time.');
   await row.getByRole('button', { name: 'Save copy' }).click();
   // Under Playwright, downloads.download() ignores its `filename` (the name is checked in handle-requests.test.ts).
   const saved = () => readdirSync(downloadDir).filter((name) => !name.endsWith('.crdownload'));

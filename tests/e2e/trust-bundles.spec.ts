@@ -110,3 +110,29 @@ test('attacks 3 and 8: a flood of forged links is bounded per tab and summed int
   await expect(other.getByRole('dialog', { name: 'Secure Connect Bundle Download' }).getByTestId('astra-companion-bundle-panel')).toContainText(/redirect/i);
   expect(replica.requests.filter((r) => r.path.startsWith('/stolen'))).toEqual([]);
 });
+
+test('attack 9: a page script clicking the panel\'s Save button saves nothing; the user\'s own click does', async ({ context, serviceWorker }) => {
+  const page = await context.newPage();
+  await page.goto(connect(DB.inventory.id));
+  await page.getByRole('button', { name: 'Get Bundle' }).click();
+  const panel = page.getByRole('dialog', { name: 'Secure Connect Bundle Download' }).getByTestId('astra-companion-bundle-panel');
+  await expect(panel).toContainText(/Verified: .*copy kept/);
+  const downloads = () =>
+    serviceWorker.evaluate(async () => {
+      const { chrome } = globalThis as unknown as { chrome: { downloads: { search(query: object): Promise<unknown[]> } } };
+      return (await chrome.downloads.search({})).length;
+    });
+  const clicked = await page.evaluate(() => {
+    const button = [...document.querySelectorAll('astra-companion-panel')]
+      .flatMap((host) => [...(host.shadowRoot?.querySelectorAll('button') ?? [])])
+      .find((b) => b.textContent === 'Save verified copy');
+    button?.click();
+    button?.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true }));
+    return Boolean(button);
+  });
+  expect(clicked).toBe(true);
+  // The user's click goes through the same path; once it has produced its download, the forged ones had their chance too.
+  await panel.getByRole('button', { name: 'Save verified copy' }).click();
+  await expect.poll(downloads, { timeout: 15_000 }).toBe(1);
+  expect(await downloads()).toBe(1);
+});

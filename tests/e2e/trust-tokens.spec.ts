@@ -4,7 +4,7 @@
  */
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
-import { ORG } from '../replica/fixtures';
+import { ORG, ROLES } from '../replica/fixtures';
 
 const tokensPage = `https://astra.datastax.com/org/${ORG.id}/settings/tokens`;
 
@@ -65,4 +65,39 @@ test('attack 1: a forged capture with the same client id never replaces the kept
   expect(keptAfter).toBe(keptBefore);
   const content = await popup.content();
   for (const { secret } of forged) expect(content).not.toContain(secret);
+});
+
+test('attack 4: forged role lists cannot rename a known role, and the names kept stay capped', async ({ context, serviceWorker, openPopup }) => {
+  const admin = ROLES.find((role) => role.name === 'Database Administrator')!;
+  const page = await context.newPage();
+  await page.goto(tokensPage);
+  // The console's own roles answer has been seen: the select lists its names.
+  await expect(page.getByLabel('Select a Token Role').locator('option', { hasText: 'Database Administrator' })).toHaveCount(1);
+  await page.evaluate((adminId) => {
+    const send = (url: string, body: unknown) =>
+      window.dispatchEvent(new CustomEvent('astra-companion:response', { detail: JSON.stringify({ via: 'fetch', url, status: 200, body: JSON.stringify(body) }) }));
+    // Anywhere but a roles answer, and even under the real roles URLs: the admin role is never renamed.
+    send('https://astra.datastax.com/api/v2/other', { roles: [{ id: adminId, name: 'RO User' }] });
+    send('https://astra.datastax.com/api/v2/graphql', { data: { roles: [{ id: adminId, name: 'RO User' }] } });
+    send('https://api.astra.datastax.com/v2/organizations/roles', [{ id: adminId, name: 'UI View Only' }]);
+    // And a flood of made-up roles under the roles URL.
+    const many = Array.from({ length: 2000 }, (_, i) => ({ id: crypto.randomUUID(), name: `Role ${i}` }));
+    send('https://api.astra.datastax.com/v2/organizations/roles', many);
+  }, admin.id);
+
+  await page.getByLabel('Select a Token Role').selectOption({ label: 'Database Administrator' });
+  await page.getByRole('button', { name: 'Generate Token' }).click();
+  await expect(page.getByTestId('astra-companion-token-panel')).toContainText('Database Administrator · client id');
+  const popup = await openPopup();
+  await popup.getByRole('tab', { name: /Tokens/ }).click();
+  await expect(popup.getByTestId('token-row').first()).toContainText('Database Administrator');
+  const names = await serviceWorker.evaluate(() => new Promise<Record<string, string>>((resolve) => {
+    const open = indexedDB.open('astra-companion');
+    open.onsuccess = () => {
+      const get = open.result.transaction('kv').objectStore('kv').get('role-names');
+      get.onsuccess = () => resolve(get.result ?? {});
+    };
+  }));
+  expect(names[admin.id.toLowerCase()]).toBe('Database Administrator');
+  expect(Object.keys(names).length).toBeLessThanOrEqual(500);
 });

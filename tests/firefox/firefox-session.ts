@@ -233,7 +233,7 @@ export async function click(page: Page, name: string | RegExp, scope = 'body'): 
 }
 
 /** The system clipboard's text, read the way a user would: a real Ctrl+V into a field of a fresh page. */
-export async function pasteClipboard(session: FirefoxSession): Promise<string> {
+export async function pasteClipboard(session: FirefoxSession, options: { expectEmpty?: boolean } = {}): Promise<string> {
   const page = await session.browser.newPage();
   try {
     await page.goto('about:blank');
@@ -242,6 +242,11 @@ export async function pasteClipboard(session: FirefoxSession): Promise<string> {
     await page.keyboard.down('Control');
     await page.keyboard.press('v');
     await page.keyboard.up('Control');
+    if (options.expectEmpty) {
+      // An empty clipboard pastes nothing: give the paste a moment, then read the field as it is.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      return await page.$eval('#paste', (field) => (field as HTMLTextAreaElement).value);
+    }
     return await waitUntil('the pasted clipboard text', () => page.$eval('#paste', (field) => (field as HTMLTextAreaElement).value), 5_000);
   } finally {
     await page.close();

@@ -98,7 +98,7 @@ export const captureRoutes: Routes<'page-response' | 'inject-console-ui' | 'capt
       if (!response) return { links: 0, tokens: 0 };
       const links = mightContainBundleLinks(response.body) ? findBundleLinks(response.body) : [];
       const tokens = mightContainTokens(response.body) ? findTokens(response.body) : [];
-      if (mightContainRoleNames(response.body)) await learnRoleNames(await services.db(), findRoleNames(response.body));
+      if (mightContainRoleNames(response.url, response.body)) await learnRoleNames(await services.db(), findRoleNames(response.url, response.body));
       const kept = await keepCaptures(services, links, tokens, pageOf(request.page), 'network', sender.tab?.id);
       return { links: kept.links, tokens: kept.tokens };
     },

@@ -52,3 +52,22 @@ describe('keepBundles: one link captured twice', () => {
     expect(records[0]).toMatchObject({ region: 'us-east-1', status: 'verified' });
   });
 });
+
+describe('keepBundles: storage cuts the body short', () => {
+  it('says the download was cut, with how much arrived, not a bare error name', async () => {
+    const keep = await deps();
+    const { network } = await captures();
+    replica.setFaults({ truncateBodyAt: 4000 });
+    try {
+      await keepBundles(keep, network, page, 'network');
+    } finally {
+      replica.resetFaults();
+    }
+    const [record] = await listBundles(keep.db);
+    expect(record?.status).toBe('problem');
+    const problem = record!.problems[0]!;
+    expect(problem.code).toBe('fetch-cut');
+    expect(problem.message).toMatch(/^The bundle download was cut off: 4,000 of 1\d,\d{3} bytes arrived, then storage closed the connection\.$/);
+    expect(`${problem.message} ${problem.hint}`).not.toMatch(/TypeError|Check your connection/);
+  });
+});

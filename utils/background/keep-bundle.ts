@@ -15,6 +15,8 @@ import { MAX_BUNDLE_DOWNLOAD } from '../bundle/check-bundle';
 import { findBundleByLink } from '../store/queries';
 import { getBundle } from '../store/queries';
 import { putWarning, updateBundle } from '../store/writes';
+import { recordRefusedWrite } from './store-refused';
+import { fetchFailureProblem, type FetchFailure } from '../downloads/fetch-failure-text';
 
 /** Read one byte past the checker's limit, so a body too large to be a bundle is called that, not downloaded whole. */
 
@@ -56,7 +58,7 @@ function cleanText(value: string | undefined): string | undefined {
 }
 
 /** Reads a response body up to `limit` bytes; longer bodies are cut (the checker then calls them too large). */
-async function readBody(response: Response, limit: number): Promise<Uint8Array> {
+async function readBody(response: Response, limit: number, progress: { received: number }): Promise<Uint8Array> {
   const reader = response.body?.getReader();
   if (!reader) return new Uint8Array(await response.arrayBuffer());
   const chunks: Uint8Array[] = [];
@@ -66,6 +68,7 @@ async function readBody(response: Response, limit: number): Promise<Uint8Array> 
     if (done) break;
     chunks.push(value);
     total += value.byteLength;
+    progress.received = total;
     if (total > limit) {
       void reader.cancel();
       break;
@@ -82,24 +85,30 @@ async function readBody(response: Response, limit: number): Promise<Uint8Array> 
 
 export type FetchOutcome =
   | { kind: 'body'; status: number; bytes: Uint8Array; contentType: string }
-  | { kind: 'network-error'; message: string }
+  | ({ kind: 'network-error' } & FetchFailure)
   | { kind: 'redirected'; location: string };
 
 export async function fetchBundle(fetchFn: typeof fetch, url: string): Promise<FetchOutcome> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), FETCH_TIMEOUT_MS);
+  let response: Response | undefined;
+  const progress = { received: 0 };
   try {
     // No cookies, no cache: the pre-signed link is the whole authorization.
     // Pre-signed links never redirect: a redirect is refused, never followed to wherever it points.
-    const response = await fetchFn(url, { method: 'GET', credentials: 'omit', cache: 'no-store', redirect: 'manual', signal: controller.signal });
+    response = await fetchFn(url, { method: 'GET', credentials: 'omit', cache: 'no-store', redirect: 'manual', signal: controller.signal });
     if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
       void response.body?.cancel().catch(() => {});
       return { kind: 'redirected', location: response.headers.get('location') ?? '' };
     }
-    const bytes = await readBody(response, MAX_BUNDLE_DOWNLOAD);
+    const bytes = await readBody(response, MAX_BUNDLE_DOWNLOAD, progress);
     return { kind: 'body', status: response.status, bytes, contentType: response.headers.get('content-type') ?? '' };
   } catch (error) {
-    return { kind: 'network-error', message: error instanceof Error ? error.name : 'error' };
+    const message = error instanceof Error ? error.name : 'error';
+    if (!response) return { kind: 'network-error', message };
+    // Storage answered, then the body stopped short: a cut download, not a connection problem.
+    const announced = Number(response.headers.get('content-length'));
+    return { kind: 'network-error', message, cut: { received: progress.received, ...(announced > 0 ? { announced } : {}) } };
   } finally {
     clearTimeout(timer);
   }
@@ -211,7 +220,8 @@ async function keepOne(
   const outcome = await fetchBundle(deps.fetch, link.url);
   try {
     const refused: { by?: BundleRecord; problem?: BundleProblemRecord } = {};
-    const stored = await storeOutcome(deps, id, base, link, outcome, refused);
+    // A refused final write (full disk) is recorded, never left at "checking" (store-refused.ts).
+    const stored = await storeOutcome(deps, id, base, link, outcome, refused).catch((error: unknown) => recordRefusedWrite(deps.db, id, base, error, deps.now));
     if (refused.by && refused.problem) await recordRefusedLink(deps, refused.by, link, refused.problem);
     return stored;
   } finally {
@@ -255,12 +265,7 @@ function fetchProblem(outcome: Exclude<FetchOutcome, { kind: 'body' }>): BundleP
       hint: 'Click Get Bundle again in the Astra console. If this keeps happening, something between you and the storage host is changing the answers.',
     };
   }
-  return {
-    code: 'fetch-failed',
-    severity: 'error',
-    message: `Astra Companion could not download the bundle (${outcome.message}).`,
-    hint: 'Check your connection, then click Get Bundle again in the Astra console.',
-  };
+  return { ...fetchFailureProblem(outcome), severity: 'error' };
 }
 
 async function storeOutcome(
@@ -327,6 +332,14 @@ export function summarize(record: BundleRecord): BundleSummary {
     entryCount: record.entryCount,
     certNotAfter: record.certNotAfter,
     problem: firstError ? { code: firstError.code, message: firstError.message, hint: firstError.hint } : undefined,
+    ...storageSaidOf(record),
     hasCopy: record.hasCopy,
   };
+}
+
+/** What storage's error document said ("AccessDenied: Request has expired"), for words that can weigh it. */
+function storageSaidOf(record: BundleRecord): { storageSaid?: string } {
+  const doc = (record.facts as { errorDocument?: { code?: unknown; message?: unknown } } | undefined)?.errorDocument;
+  if (!doc || typeof doc.code !== 'string') return {};
+  return { storageSaid: typeof doc.message === 'string' && doc.message ? `${doc.code}: ${doc.message}` : doc.code };
 }

@@ -153,4 +153,16 @@ describe('keepTokens', () => {
     expect(await keepTokens(deps, [real], 'p', 'dom')).toMatchObject({ accepted: 0, conflicts: 1 });
     expect(await getToken(db, real.clientId)).toEqual(old);
   });
+
+  it('a role id with no name learned gives way to the name picked in the dialog; a known name is never replaced', async () => {
+    const { db, deps } = await setup();
+    const generated = makeToken(makeSecret());
+    const roleId = '1faa93f2-b889-4190-9585-4bc6e3c3595a';
+    await keepTokens(deps, [{ ...generated, roles: [roleId] }], 'p', 'network');
+    expect((await listTokens(db))[0]?.role).toBe(roleId);
+    await keepTokens(deps, [{ token: generated.token, clientId: generated.clientId, role: 'Database Administrator' }], 'p', 'dom');
+    expect((await listTokens(db))[0]?.role).toBe('Database Administrator');
+    await keepTokens(deps, [{ token: generated.token, clientId: generated.clientId, role: 'RO User' }], 'p', 'dom');
+    expect((await listTokens(db))[0]?.role).toBe('Database Administrator');
+  });
 });

@@ -9,6 +9,7 @@ import type { CapturedToken } from '../protocol/messages';
 import { isSecret, maskToken, parseToken, sha256Hex, verifyTokenSecret } from '../token/token';
 import { decideTokenMerge, tokenFingerprint, type TokenMergeDecision } from '../token/token-identity';
 import { getToken } from '../store/queries';
+import { isRoleId } from '../token/find-role-names';
 import { keepTokenConflict } from './token-conflicts';
 import { type CompanionDb } from '../store/schema';
 import type { Vault } from '../vault/vault';
@@ -107,7 +108,8 @@ async function keepOne(
       tokenSha256,
       hasSecret: withSecret ? true : (current?.hasSecret ?? false),
       secretCheck: withSecret ? 'match' : (current?.secretCheck ?? 'no-secret'),
-      role: current?.role ?? role,
+      // A known name stays; a bare role id (no name learned yet) gives way to a name, e.g. the one picked in the dialog.
+      role: current?.role !== undefined && !(isRoleId(current.role) && role !== undefined && !isRoleId(role)) ? current.role : role,
       orgId: current?.orgId ?? cleanText(capture.orgId, 64),
       generatedOn: current?.generatedOn ?? cleanText(capture.generatedOn, 64),
       capturedAt: current?.capturedAt ?? now,

@@ -133,11 +133,29 @@ describe('judgeDownload', () => {
   it('explains other interruptions in plain words', () => {
     const [network] = judgeDownload(download({ state: 'interrupted', error: 'NETWORK_FAILED', bytesReceived: 4096 }), ctx());
     expect(network?.code).toBe('interrupted');
-    expect(network?.message).toContain('the connection dropped (NETWORK_FAILED)');
-    expect(network?.actions).toEqual(['save-copy', 'fresh-link']);
+    expect(network?.message).toContain(`was cut off: 4,096 of ${BUNDLE_SIZE.toLocaleString('en-US')} bytes arrived, then the connection dropped (NETWORK_FAILED)`);
     const [short] = judgeDownload(download({ state: 'interrupted', error: 'FILE_TOO_SHORT' }), ctx({ bundle: bundle({ hasCopy: false }) }));
     expect(short?.message).toContain('shorter than announced');
-    expect(short?.hint).toMatch(/Download it again now/);
+    expect(short?.hint).toBe('The link is still valid until 10:15:42: download it again.');
+    expect(short?.actions).toEqual(['retry-download']);
+  });
+
+  it('a cut download while the link is valid: says it was cut, offers the same link again or the kept copy, not a fresh link', () => {
+    const facts = download({ state: 'interrupted', error: 'SERVER_CONTENT_LENGTH_MISMATCH', bytesReceived: 4000, totalBytes: BUNDLE_SIZE });
+    const [finding] = judgeDownload(facts, ctx());
+    expect(finding?.message).toBe(
+      `The download of secure-connect-orders.zip was cut off: 4,000 of 12,263 bytes arrived, then storage sent fewer bytes than it announced (SERVER_CONTENT_LENGTH_MISMATCH). The part that was saved is not a usable bundle: delete it.`,
+    );
+    expect(finding?.hint).toBe('The link is still valid until 10:15:42: download it again, or save the verified copy Astra Companion kept.');
+    expect(finding?.actions).toEqual(['retry-download', 'save-copy']);
+    expect(finding?.linkExpiresAt).toBe(EXPIRES_AT);
+  });
+
+  it('a cut download judged after the link expired: the kept copy or a fresh link, never "still valid"', () => {
+    const facts = download({ state: 'interrupted', error: 'SERVER_CONTENT_LENGTH_MISMATCH', bytesReceived: 4000, totalBytes: BUNDLE_SIZE });
+    const [finding] = judgeDownload(facts, ctx({ now: EXPIRES_AT + 1000 }));
+    expect(finding?.hint).not.toMatch(/still valid/);
+    expect(finding?.actions).toEqual(['save-copy', 'fresh-link']);
   });
 
   it('calls a 200 answer with an XML body an error document even while the link is alive', () => {
@@ -191,7 +209,8 @@ describe('judgeDownload', () => {
     expect(rest).toEqual([]);
     expect(finding?.code).toBe('error-document');
     expect(finding?.message).toContain('storage sent an error message and the browser saved it as the zip');
-    expect(finding?.message).toContain('Storage said: AccessDenied: Request has expired.');
+    expect(finding?.message).toContain('Storage said: AccessDenied: Request has expired. The link itself has not expired.');
+    expect(finding?.actions).toEqual(['retry-download', 'save-copy']);
   });
 
   it('calls a truncated transfer (Chromium: SERVER_CONTENT_LENGTH_MISMATCH) an interrupted download', () => {

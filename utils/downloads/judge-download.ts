@@ -44,13 +44,16 @@ export type FindingCode =
   | 'not-a-bundle'
   | 'ok';
 
-export type FixAction = 'save-copy' | 'fresh-link' | 'browser-setting';
+/** `retry-download`: the same link again, offered only while it is valid (it works many times until then). */
+export type FixAction = 'retry-download' | 'save-copy' | 'fresh-link' | 'browser-setting';
 
 export interface DownloadFinding {
   code: FindingCode;
   message: string;
   hint: string;
   actions: FixAction[];
+  /** With `retry-download`: when the link stops working, so views can swap it for "Get a fresh link" then. */
+  linkExpiresAt?: number;
 }
 
 /** What re-fetching the link and checking the bytes said (a `BundleVerdict` from bundle-check.ts fits). */
@@ -231,6 +234,24 @@ function copyOrFresh(s: Situation): string {
     : "Get a fresh link: open the database's Connect tab, click Get Bundle, and download within 5 minutes.";
 }
 
+function linkAlive(s: Situation): boolean {
+  return !s.ctx.ownSave && s.link !== undefined && isLinkAlive(s.link, s.ctx.now);
+}
+
+/** While the link is valid: download it again (or the kept copy); after: the kept copy or a fresh link. */
+function againOrCopy(s: Situation): Pick<DownloadFinding, 'hint' | 'actions' | 'linkExpiresAt'> {
+  if (!linkAlive(s)) return { hint: copyOrFresh(s), actions: withFixes(s, 'save-copy', 'fresh-link') };
+  const until = formatClock(s.link!.expiresAt!, s.ctx.timeZone);
+  return {
+    hint: `The link is still valid until ${until}: download it again${s.hasCopy ? ', or save the verified copy Astra Companion kept' : ''}.`,
+    actions: withFixes(s, 'retry-download', 'save-copy'),
+    linkExpiresAt: s.link!.expiresAt!,
+  };
+}
+
+/** Interruptions where storage's bytes stopped coming: the file is cut, the link may well be fine. */
+const CUT_OFF = new Set(['SERVER_CONTENT_LENGTH_MISMATCH', 'NETWORK_FAILED', 'NETWORK_TIMEOUT', 'NETWORK_DISCONNECTED', 'FILE_TOO_SHORT', 'SERVER_NO_RANGE']);
+
 function expiredAtStart(s: Situation): boolean {
   const link = s.link;
   return link?.expiresAt !== undefined && !isLinkAlive(link, s.startedAt ?? s.ctx.now);
@@ -277,22 +298,27 @@ function judgeInterrupted(s: Situation): DownloadFinding[] {
     ];
   }
   const words = INTERRUPT_WORDS[reason] ?? 'it was interrupted';
-  const alive = s.link !== undefined && isLinkAlive(s.link, s.ctx.now);
-  const retry = s.ctx.ownSave
-    ? 'Save the verified copy again.'
-    : s.hasCopy
-      ? 'Save the verified copy Astra Companion kept (one click) instead.'
-      : alive
-        ? 'Download it again now: the link is still valid for a moment.'
-        : copyOrFresh(s);
-  return [
-    {
-      code: 'interrupted',
-      message: `The download of ${s.name || 'the bundle'} did not finish: ${words}${reason ? ` (${reason})` : ''}. Whatever part was saved is not a usable bundle.`,
-      hint: retry,
-      actions: s.ctx.ownSave ? withFixes(s, 'save-copy') : withFixes(s, 'save-copy', 'fresh-link'),
-    },
-  ];
+  const name = s.name || 'the bundle';
+  if (s.ctx.ownSave) {
+    return [
+      {
+        code: 'interrupted',
+        message: `Saving ${name} did not finish: ${words}${reason ? ` (${reason})` : ''}. Whatever part was saved is not a usable bundle.`,
+        hint: 'Save the verified copy again.',
+        actions: withFixes(s, 'save-copy'),
+      },
+    ];
+  }
+  const received = typeof s.facts.bytesReceived === 'number' && s.facts.bytesReceived >= 0 ? s.facts.bytesReceived : undefined;
+  const total = typeof s.facts.totalBytes === 'number' && s.facts.totalBytes > 0 ? s.facts.totalBytes : s.hasCopy ? s.ctx.bundle?.size : undefined;
+  const amount =
+    received !== undefined && total !== undefined && received < total
+      ? `${received.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} bytes arrived, then `
+      : '';
+  const message = CUT_OFF.has(reason)
+    ? `The download of ${name} was cut off: ${amount}${words} (${reason}). The part that was saved is not a usable bundle: delete it.`
+    : `The download of ${name} did not finish: ${words}${reason ? ` (${reason})` : ''}. Whatever part was saved is not a usable bundle.`;
+  return [{ code: 'interrupted', message, ...againOrCopy(s) }];
 }
 
 /** At most one finding about what is in the file; none when it looks (or was confirmed) right. */
@@ -317,11 +343,14 @@ function judgeContent(s: Situation): DownloadFinding | undefined {
     const sent = markup ? `a web page or an error message (${facts.mime})` : 'an error message';
     const said = recheck?.facts?.errorDocument;
     const words = said ? ` Storage said: ${said.code}${said.message ? `: ${said.message}` : ''}.` : storageError ? ` ${storageError.message}` : '';
+    // Storage's words may say "expired"; the link's own signature says otherwise: tell both, offer the link again.
+    const alive = linkAlive(s) ? ' The link itself has not expired.' : '';
+    const next = againOrCopy(s);
     return {
       code: 'error-document',
-      message: `${s.name || 'The download'} is not a bundle: storage sent ${sent} and the browser saved it as the zip.${words}`,
-      hint: `Delete that file. ${copyOrFresh(s)}`,
-      actions: withFixes(s, 'save-copy', 'fresh-link'),
+      message: `${s.name || 'The download'} is not a bundle: storage sent ${sent} and the browser saved it as the zip.${words}${alive}`,
+      ...next,
+      hint: `Delete that file. ${next.hint}`,
     };
   }
   if (small) {

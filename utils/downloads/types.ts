@@ -7,7 +7,9 @@ export interface WarningRecord {
   bundleId?: string;
   downloadId?: number;
   fileName?: string;
-  actions: Array<'save-copy' | 'fresh-link' | 'browser-setting'>;
+  actions: Array<'retry-download' | 'save-copy' | 'fresh-link' | 'browser-setting'>;
+  /** With 'retry-download': the link's signed expiry; after it, views offer a fresh link instead. */
+  linkExpiresAt?: number;
   dismissed?: boolean;
 }
 

@@ -6,6 +6,7 @@ import type { BrowserKind, FixAction } from './judge-download';
 import type { WarningRecord } from './types';
 
 export const FIX_LABELS: Record<FixAction, string> = {
+  'retry-download': 'Download again',
   'save-copy': 'Save the verified copy',
   'fresh-link': 'Get a fresh link',
   'browser-setting': 'Stop the browser opening zips',

@@ -76,6 +76,8 @@ export interface BundleSummary {
   entryCount?: number;
   certNotAfter?: string;
   problem?: Problem;
+  /** Storage's own words when it sent an error document ("AccessDenied: Request has expired"). */
+  storageSaid?: string;
   hasCopy: boolean;
 }
 
@@ -173,6 +175,8 @@ export interface DownloadWarningMessage {
   warning: WarningRecord;
   dbId?: string;
   connectUrl: string;
+  /** With a 'retry-download' fix: the same link, to download again while it is valid. */
+  retryUrl?: string;
   settingsUrl?: string;
   settingSteps: string;
 }

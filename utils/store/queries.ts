@@ -101,52 +101,50 @@ export async function newestTokens(db: CompanionDb, offset: number, limit: numbe
   return ((await newestPage(db, 'tokens', offset, limit)) as TokenRecord[]).map(toTokenRow);
 }
 
-/** The records with these ids, in this order (ids deleted meanwhile are left out); one transaction. */
-export async function bundlesByIds(db: CompanionDb, ids: readonly string[]): Promise<BundleRecord[]> {
-  const store = db.transaction('bundles').store;
-  const found = await Promise.all(ids.map((id) => store.get(id)));
-  return found.filter((record): record is BundleRecord => record !== undefined);
-}
-
-export async function tokensByIds(db: CompanionDb, ids: readonly string[]): Promise<TokenRow[]> {
-  const store = db.transaction('tokens').store;
-  const found = await Promise.all(ids.map((id) => store.get(id)));
-  return found.filter((record): record is TokenRecord => record !== undefined).map(toTokenRow);
-}
-
-/** What search and sorting need of a record: its id, its sort keys and its searchable text, in lower case. */
-export interface RecordSummary {
+/**
+ * What search, sorting and drawing need of a record: its id, sort keys, lower-case searchable text and the row a
+ * list draws (a bundle without the checker's facts, a token without its sealed box). Kept in memory by the popup.
+ */
+export interface RecordSummary<Row = unknown> {
   id: string;
   capturedAt: number;
   expiresAt?: number;
   /** Database name then region for bundles, role for tokens: the "by name" order. */
   name: string;
   text: string;
+  row: Row;
 }
 
 const lower = (...fields: Array<string | undefined>) => fields.filter(Boolean).join('\n').toLowerCase();
 
-export function bundleSummaryOf(record: BundleRecord): RecordSummary {
+/** A bundle as a list draws it: the checker's facts stay in the store. */
+export function bundleRowOf(record: BundleRecord): BundleRecord {
+  const { facts: _facts, ...row } = record;
+  return row;
+}
+
+export function bundleSummaryOf(record: BundleRecord): RecordSummary<BundleRecord> {
   return {
     id: record.id,
     capturedAt: record.capturedAt,
     expiresAt: record.expiresAt,
     name: `${record.dbName}\u0000${record.region ?? ''}`,
     text: lower(record.dbName, record.region, record.dbId, record.fileName),
+    row: bundleRowOf(record),
   };
 }
 
-export function tokenSummaryOf(record: TokenRecord): RecordSummary {
-  return { id: record.id, capturedAt: record.capturedAt, name: record.role ?? '', text: lower(record.role, record.clientId, record.label, record.orgId) };
+export function tokenSummaryOf(record: TokenRecord): RecordSummary<TokenRow> {
+  return { id: record.id, capturedAt: record.capturedAt, name: record.role ?? '', text: lower(record.role, record.clientId, record.label, record.orgId), row: toTokenRow(record) };
 }
 
 /** Up to `limit` summaries of records whose id comes after `after`, in id order: a chunk of a full scan. */
-export async function bundleSummaries(db: CompanionDb, after: string | undefined, limit: number): Promise<RecordSummary[]> {
+export async function bundleSummaries(db: CompanionDb, after: string | undefined, limit: number): Promise<Array<RecordSummary<BundleRecord>>> {
   const range = after === undefined ? undefined : IDBKeyRange.lowerBound(after, true);
   return (await db.getAll('bundles', range, limit)).map(bundleSummaryOf);
 }
 
-export async function tokenSummaries(db: CompanionDb, after: string | undefined, limit: number): Promise<RecordSummary[]> {
+export async function tokenSummaries(db: CompanionDb, after: string | undefined, limit: number): Promise<Array<RecordSummary<TokenRow>>> {
   const range = after === undefined ? undefined : IDBKeyRange.lowerBound(after, true);
   return (await db.getAll('tokens', range, limit)).map(tokenSummaryOf);
 }

@@ -18,11 +18,22 @@ export async function updateBundle(
   file?: BundleFile,
 ): Promise<BundleRecord> {
   const tx = db.transaction(['bundles', 'bundleFiles'], 'readwrite');
-  const next = change(await tx.objectStore('bundles').get(id));
-  await tx.objectStore('bundles').put(next);
-  if (file) await tx.objectStore('bundleFiles').put(file);
-  await tx.done;
-  return next;
+  try {
+    const next = change(await tx.objectStore('bundles').get(id));
+    await tx.objectStore('bundles').put(next);
+    if (file) await tx.objectStore('bundleFiles').put(file);
+    await tx.done;
+    return next;
+  } catch (error) {
+    // A refused write (a full disk) leaves nothing half-written: the record and its bytes go in together or not at all.
+    try {
+      tx.abort();
+    } catch {
+      // already finished or aborted by the browser
+    }
+    await tx.done.catch(() => undefined);
+    throw error;
+  }
 }
 
 /** Deletes bundle records with their kept copies and their warnings, in one transaction; the warnings removed. */
@@ -97,12 +108,17 @@ export async function deleteDownloadWatch(db: CompanionDb, downloadId: number): 
   await db.delete('downloads', downloadId);
 }
 
-/** Role names by role id, learned from the console's responses (see find-role-names.ts). */
-export async function learnRoleNames(db: CompanionDb, names: Record<string, string>): Promise<void> {
+/** Role names by role id, learned from the console's roles responses (find-role-names.ts): a known name is never replaced, and at most 500 are kept. */
+export async function learnRoleNames(db: CompanionDb, names: Record<string, string>, max = 500): Promise<void> {
   if (Object.keys(names).length === 0) return;
   const tx = db.transaction('kv', 'readwrite');
   const known = ((await tx.store.get('role-names')) as Record<string, string> | undefined) ?? {};
-  await tx.store.put({ ...known, ...names }, 'role-names');
+  const next = { ...known };
+  for (const [id, name] of Object.entries(names)) {
+    if (Object.keys(next).length >= max) break;
+    if (!(id in next)) next[id] = name;
+  }
+  await tx.store.put(next, 'role-names');
   await tx.done;
 }
 

@@ -1,37 +1,40 @@
 /**
- * Role names from any console response that lists roles (`"roles": [{ "id": <uuid>, "name": ... }]`).
- * Token APIs answer with role ids; the console (and its CSV) shows names, so the background learns them.
+ * Role names by role id. Token APIs answer with role ids; the console (and its CSV) shows names, so the background
+ * learns them, but only from the console's own roles responses, found by URL: the DevOps API's
+ * `GET /v2/organizations/roles[/{id}]` (an array of roles, or one role) and the console's GraphQL answer with a
+ * top-level `data.roles` list. A `roles` field anywhere else (a token, a forged body) teaches nothing.
+ * The caller never lets a learned name replace a known one (see learnRoleNames), and both sides are capped.
  */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NAME = /^[\p{L}\p{N} /&()._+-]{1,80}$/u;
-const MAX_NAMES = 500;
+export const MAX_ROLE_NAMES = 500;
 
-export function mightContainRoleNames(text: string): boolean {
-  return text.includes('"roles"');
+const REST_ROLES = /^https:\/\/api\.astra\.datastax\.com\/v2\/organizations\/roles(?:\/[0-9a-f-]{36})?(?:[?#]|$)/i;
+const CONSOLE_GRAPHQL = /^https:\/\/astra\.datastax\.com\/api\/v2\/graphql(?:[?#]|$)/i;
+
+export function isRoleId(value: unknown): value is string {
+  return typeof value === 'string' && UUID.test(value);
 }
 
-export function findRoleNames(text: string): Record<string, string> {
-  const names: Record<string, string> = {};
-  let count = 0;
-  const visit = (node: unknown, depth: number): void => {
-    if (depth > 32 || count >= MAX_NAMES || typeof node !== 'object' || node === null) return;
-    if (Array.isArray(node)) return node.forEach((item) => visit(item, depth + 1));
-    for (const [key, value] of Object.entries(node)) {
-      if (key === 'roles' && Array.isArray(value)) {
-        for (const role of value) {
-          const { id, name } = (role ?? {}) as { id?: unknown; name?: unknown };
-          if (typeof id === 'string' && UUID.test(id) && typeof name === 'string' && NAME.test(name) && count < MAX_NAMES) {
-            names[id.toLowerCase()] = name;
-            count++;
-          }
-        }
-      } else visit(value, depth + 1);
-    }
-  };
+export function mightContainRoleNames(url: string, text: string): boolean {
+  return (REST_ROLES.test(url) || CONSOLE_GRAPHQL.test(url)) && text.includes('"name"');
+}
+
+export function findRoleNames(url: string, text: string): Record<string, string> {
+  let root: unknown;
   try {
-    visit(JSON.parse(text), 0);
+    root = JSON.parse(text);
   } catch {
-    // not JSON: nothing to learn
+    return {};
+  }
+  let list: unknown;
+  if (REST_ROLES.test(url)) list = Array.isArray(root) ? root : [root];
+  else if (CONSOLE_GRAPHQL.test(url)) list = (root as { data?: { roles?: unknown } } | null)?.data?.roles;
+  if (!Array.isArray(list)) return {};
+  const names: Record<string, string> = {};
+  for (const role of list.slice(0, MAX_ROLE_NAMES)) {
+    const { id, name } = (role ?? {}) as { id?: unknown; name?: unknown };
+    if (isRoleId(id) && typeof name === 'string' && NAME.test(name)) names[id.toLowerCase()] = name;
   }
   return names;
 }

@@ -1,0 +1,67 @@
+/**
+ * The words the in-page panel shows about one captured link, weighed against the link's own clock: a problem
+ * storage reported as "expired" while the link's signature is still valid is an error body, not an expiry.
+ */
+import type { BundleSummary } from '../protocol/messages';
+import { formatBytes, formatDate } from '../shared/format';
+import { linkTime } from './link-clock';
+
+export type PanelAction = 'save-copy' | 'check-again';
+
+export interface BundleStatusWords {
+  tone: 'info' | 'ok' | 'bad';
+  title: string;
+  detail?: string;
+  /** "Link valid for 4:58" / "Link expired" / '' while nothing is known. */
+  time: string;
+  actions: PanelAction[];
+}
+
+export function describeBundleStatus(summary: BundleSummary | undefined, now: number): BundleStatusWords {
+  if (!summary) return { tone: 'info', title: 'Astra Companion is looking at this bundle link…', time: '', actions: [] };
+  const clock = linkTime(summary.expiresAt, now);
+  const time = summary.expiresAt === undefined ? '' : clock.text;
+  const save: PanelAction[] = summary.hasCopy ? ['save-copy'] : [];
+  if (summary.status === 'checking') return { tone: 'info', title: 'Astra Companion is checking the bundle…', time, actions: [] };
+  if (summary.status === 'verified') {
+    const facts = [
+      summary.size !== undefined ? formatBytes(summary.size) : null,
+      summary.entryCount !== undefined ? `${summary.entryCount} files` : null,
+      summary.certNotAfter ? `cert valid until ${formatDate(summary.certNotAfter)}` : null,
+      'copy kept',
+    ].filter(Boolean);
+    return { tone: 'ok', title: `Verified: ${facts.join(', ')}`, time, actions: save };
+  }
+  const problem = summary.problem;
+  const code = problem?.code ?? '';
+  const retry: PanelAction[] = clock.alive ? ['check-again'] : [];
+  if (code === 'fetch-cut' || code === 'fetch-failed') {
+    return {
+      tone: 'bad',
+      title: problem!.message,
+      detail: clock.alive
+        ? 'The link is still valid: check it again, or download it with the console\u2019s button (Astra Companion checks that download too).'
+        : `The link has expired since. ${summary.hasCopy ? 'The verified copy from earlier is kept.' : 'Click Get Bundle for a new link.'}`,
+      time,
+      actions: [...retry, ...save],
+    };
+  }
+  if (code === 'storage-error' && clock.alive && summary.status !== 'link-expired') {
+    const said = summary.storageSaid ? ` (${summary.storageSaid})` : '';
+    return {
+      tone: 'bad',
+      title: `Storage sent an error message instead of the bundle${said}, although this link has not expired.`,
+      detail: 'Storage may have had a hiccup: check the link again. If it repeats, click Get Bundle for a new link.',
+      time,
+      actions: [...retry, ...save],
+    };
+  }
+  return {
+    tone: 'bad',
+    title: problem?.message ?? 'This bundle has a problem.',
+    detail: problem?.hint,
+    time,
+    // A bundle that arrived whole and is wrong stays wrong when fetched again: only the copy helps.
+    actions: save,
+  };
+}
