@@ -123,4 +123,3 @@ export function startBackground(ports: BackgroundPorts, options: BackgroundOptio
   };
 }
 
-export type Background = ReturnType<typeof startBackground>;

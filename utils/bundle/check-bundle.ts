@@ -3,6 +3,7 @@
  * if not, exactly why and what to do. Runs in the MV3 service worker, the popup and Node (WebCrypto, no Node APIs).
  * Never throws: every input gets a verdict.
  */
+import { DATABASE_HOST_SUFFIX } from '../astra/hosts';
 import JSZip from 'jszip';
 import {
   isIssuedBy,
@@ -546,7 +547,7 @@ async function inspectTrust(ca: ParsedCertificate, cert: ParsedCertificate, v: V
 }
 
 /** Every Astra database host: `<dbId>-<region>.db.astra.datastax.com`. */
-const ASTRA_DATABASE_HOST = /^[a-z0-9-]+\.db\.astra\.datastax\.com$/i;
+const ASTRA_DATABASE_HOST = new RegExp(`^[a-z0-9-]+${DATABASE_HOST_SUFFIX.replaceAll('.', '\\.')}$`, 'i');
 
 const HOST_PATTERN = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-([a-z0-9-]+?)\.db\./i;
 

@@ -70,10 +70,6 @@ export async function putWarning(db: CompanionDb, warning: WarningRecord): Promi
   await db.put('warnings', warning);
 }
 
-export async function deleteWarning(db: CompanionDb, id: string): Promise<void> {
-  await db.delete('warnings', id);
-}
-
 export async function setKv(db: CompanionDb, key: string, value: unknown): Promise<void> {
   await db.put('kv', value, key);
 }

@@ -7,10 +7,6 @@
  */
 import { fail, ok, type Result } from '../shared/result';
 
-export const TOKEN_PREFIX = 'AstraCS:';
-export const TOKEN_LENGTH = 97;
-export const SECRET_LENGTH = 128;
-
 const TOKEN_PATTERN = /^AstraCS:([A-Za-z0-9]{24}):([0-9a-f]{64})$/;
 const CLIENT_ID_PATTERN = /^[A-Za-z0-9]{24}$/;
 const SECRET_PATTERN = /^[A-Za-z0-9._,+-]{128}$/;
@@ -70,9 +66,4 @@ export function maskToken(token: string): string {
   const parsed = parseToken(token);
   if (!parsed.ok) return 'AstraCS:…';
   return `AstraCS:${parsed.value.clientId.slice(0, 4)}…:…${parsed.value.secretHash.slice(-4)}`;
-}
-
-/** `…Xy9_`: the last 4 characters of a well-formed secret, nothing of anything else. */
-export function maskSecret(secret: string): string {
-  return isSecret(secret) ? `…${secret.slice(-4)}` : '…';
 }
