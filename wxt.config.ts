@@ -34,7 +34,8 @@ export default defineConfig({
     // Asked for only when the user turns on "clear copied secrets": it lets us check the clipboard still holds ours.
     optional_permissions: ['clipboardRead'],
     host_permissions: [CONSOLE_MATCHES, ...STORAGE_MATCHES],
-    action: { default_title: 'Astra Companion' },
+    // MV2 (Firefox) names it browser_action: WXT's popup entry writes that key, and would drop `action`'s icon.
+    [manifestVersion === 2 ? 'browser_action' : 'action']: { default_title: 'Astra Companion', default_icon: Object.fromEntries(ICON_SIZES.map((size) => [size, `icons/${size}.png`])) },
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {
