@@ -50,5 +50,7 @@ const status = await runScbCheck(process.argv.slice(2), {
   probe: probeBundle,
   parseConnectTo,
 });
-// A DNS lookup that timed out cannot be cancelled and would hold the process open until the resolver gives up.
+// A DNS lookup that timed out cannot be cancelled and would hold the process open until the resolver gives up:
+// exit once both streams are flushed (pipes are asynchronous on macOS).
+await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))));
 process.exit(status);

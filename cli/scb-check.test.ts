@@ -87,6 +87,12 @@ describe('runScbCheck', () => {
     expect(out.stdout).toMatch(/^secure-connect-ledger: FAILED extracted-folder: .* Hint: Use the original secure-connect-<database>.zip/);
   });
 
+  it('names the repair command for a re-zipped bundle, quoted for the shell', async () => {
+    const { io, out } = memoryIo({ 'my downloads/ledger.zip': await zipBundle(parts, { folder: 'secure-connect-ledger' }) });
+    expect(await runScbCheck(['my downloads/ledger.zip'], io)).toBe(1);
+    expect(out.stdout).toMatch(/FAILED nested-folder: .* Or run: scb-check --repair 'my downloads\/ledger\.zip' -o repaired\.zip$/m);
+  });
+
   it('exits 2 on an unreadable path, after checking the others', async () => {
     const { io, out } = memoryIo({ 'good.zip': good });
     expect(await runScbCheck(['good.zip', 'nowhere.zip'], io)).toBe(2);

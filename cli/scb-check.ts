@@ -13,6 +13,7 @@ import {
   type BundleProblem,
   type BundleVerdict,
 } from '../utils/bundle/check-bundle';
+import { quotePosix } from '../utils/bundle/download-commands';
 import { isBundleFilePath, repairBundleFiles, repairBundleZip, type BundleFile, type RepairedBundle } from '../utils/bundle/repair-bundle';
 import type { Problem, Result } from '../utils/shared/result';
 
@@ -360,7 +361,7 @@ async function checkPath(path: string, io: ScbCheckIo): Promise<Checked> {
         code: 'extracted-folder',
         severity: 'error',
         message: 'This is a folder holding the files of an unpacked bundle, not the bundle itself; drivers need the .zip.',
-        hint: "Use the original secure-connect-<database>.zip as downloaded (a browser that opens downloads unpacks it into this folder), or download it again from the database's Connect tab. scb-check --repair FOLDER -o bundle.zip rebuilds it.",
+        hint: `Use the original secure-connect-<database>.zip as downloaded (a browser that opens downloads unpacks it into this folder), or download it again from the database's Connect tab. Or run: ${repairCommand(path)}`,
       };
       return { report: { path, ok: false, problems: [problem], facts: null } };
     }
@@ -386,7 +387,16 @@ async function checkPath(path: string, io: ScbCheckIo): Promise<Checked> {
     return { report: unreadableReport(path, e) };
   }
   const verdict = await checkBundle(bytes, { name: baseName(path), ...(io.now ? { now: io.now() } : {}) });
-  return { report: { path, ok: verdict.ok, problems: verdict.problems, facts: verdict.facts }, bytes, verdict };
+  // On the command line the fix for a re-zipped bundle is one command away.
+  const problems = verdict.problems.map((p) =>
+    p.code === 'nested-folder' ? { ...p, hint: `${p.hint} Or run: ${repairCommand(path)}` } : p,
+  );
+  return { report: { path, ok: verdict.ok, problems, facts: verdict.facts }, bytes, verdict };
+}
+
+function repairCommand(path: string): string {
+  const quote = (s: string) => (/^[\w./@%+=:,-]+$/.test(s) ? s : quotePosix(s));
+  return `scb-check --repair ${quote(path)} -o repaired.zip`;
 }
 
 function errorCode(error: unknown): string {

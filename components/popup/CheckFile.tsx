@@ -13,7 +13,8 @@ type RepairSource =
 
 interface FolderFile {
   path: string;
-  read(): Promise<Uint8Array>;
+  /** At most maxBytes of the file, so a huge file with a bundle file's name is never read whole. */
+  read(maxBytes: number): Promise<Uint8Array>;
 }
 
 type Outcome =
@@ -67,7 +68,7 @@ async function repairAndSave(
     const { BUNDLE_LIMITS } = await import('@/utils/bundle/check-bundle');
     // Only the bundle's own files are read; the others only count as left out.
     const files = await Promise.all(
-      source.files.map(async (f) => ({ path: f.path, data: isBundleFilePath(f.path) ? (await f.read()).slice(0, BUNDLE_LIMITS.entryBytes + 1) : new Uint8Array(0) })),
+      source.files.map(async (f) => ({ path: f.path, data: isBundleFilePath(f.path) ? await f.read(BUNDLE_LIMITS.entryBytes + 1) : new Uint8Array(0) })),
     );
     repaired = await repairBundleFiles(files, { name: source.name });
   }
@@ -96,7 +97,8 @@ async function folderFiles(root: FileSystemDirectoryEntry): Promise<FolderFile[]
           const file = entry as FileSystemFileEntry;
           paths.push({
             path,
-            read: () => new Promise<File>((resolve, reject) => file.file(resolve, reject)).then(async (f) => new Uint8Array(await f.arrayBuffer())),
+            read: (maxBytes) =>
+              new Promise<File>((resolve, reject) => file.file(resolve, reject)).then(async (f) => new Uint8Array(await f.slice(0, maxBytes).arrayBuffer())),
           });
         }
       }
@@ -242,7 +244,7 @@ export function CheckFile(props: CheckFileProps) {
     if (!files.length) return;
     const chosen = files.slice(0, MAX_FOLDER_ENTRIES).map((file) => ({
       path: file.webkitRelativePath || file.name,
-      read: async () => new Uint8Array(await file.arrayBuffer()),
+      read: async (maxBytes: number) => new Uint8Array(await file.slice(0, maxBytes).arrayBuffer()),
     }));
     checkFolder(chosen[0]?.path.split('/')[0] ?? 'folder', chosen);
     input.value = '';
