@@ -589,7 +589,7 @@ function inspectConfig(text: string | undefined, v: VerdictBuilder): Record<stri
   } else if (!ASTRA_DATABASE_HOST.test(c.host as string)) {
     v.add(
       'unusual-host',
-      `config.json sends drivers to ${printable(String(c.host).slice(0, 120))}, which is not an Astra database host (*.db.astra.datastax.com).`,
+      `config.json sends drivers to ${printable(String(c.host).slice(0, 120))}, which is not an Astra database host (*${DATABASE_HOST_SUFFIX}).`,
       'A custom-domain bundle names your own domain here: if you set one up, this is expected. Otherwise do not use this bundle; download it again from the Astra console.',
       'warning',
     );
