@@ -56,15 +56,25 @@ async function readAllSummaries<Row>(db: CompanionDb, source: ListSource<Row>, s
   return all.sort((a, b) => b.capturedAt - a.capturedAt || (a.id < b.id ? 1 : -1));
 }
 
-/** Runs `work` once the page is idle after its frame (the first frame is never delayed by the index). */
-function whenIdle(work: () => void): () => void {
-  const idle = (globalThis as { requestIdleCallback?: (fn: () => void, options: { timeout: number }) => number }).requestIdleCallback;
-  if (idle) {
-    const handle = idle(work, { timeout: 300 });
-    return () => (globalThis as unknown as { cancelIdleCallback(h: number): void }).cancelIdleCallback(handle);
+/**
+ * Runs `work` at once when the user needs the index, else a second after the first frame when the page is idle: a
+ * popup opened to copy one link and closed again never reads the whole store.
+ */
+function whenWanted(now: boolean, work: () => void): () => void {
+  if (now) {
+    work();
+    return () => {};
   }
-  const timer = setTimeout(work, 50);
-  return () => clearTimeout(timer);
+  let handle: number | undefined;
+  const idle = (globalThis as { requestIdleCallback?: (fn: () => void, options: { timeout: number }) => number }).requestIdleCallback;
+  const timer = setTimeout(() => {
+    if (idle) handle = idle(work, { timeout: 500 });
+    else work();
+  }, 1000);
+  return () => {
+    clearTimeout(timer);
+    if (handle !== undefined) (globalThis as unknown as { cancelIdleCallback(h: number): void }).cancelIdleCallback(handle);
+  };
 }
 
 /**
@@ -96,12 +106,14 @@ export function useListWindow<Row>(
     return () => void (stale = true);
   }, [db, active, indexCurrent, byIndex, shown, version, source]);
 
-  // The index is built once the first page is drawn, and again after the store changed.
+  // The index is built after the first page, at once when a search, another order or scrolling needs it, and again
+  // after the store changed.
+  const wanted = byIndex || shown > firstPage;
   useEffect(() => {
     if (!db || !active || !page.ready || indexing.current === version || indexCurrent) return;
     indexing.current = version;
     let started = false;
-    const cancel = whenIdle(() => {
+    const cancel = whenWanted(wanted, () => {
       started = true;
       void readAllSummaries(db, source, () => indexing.current !== version).then((summaries) => {
         if (!summaries) return;
@@ -114,7 +126,7 @@ export function useListWindow<Row>(
       cancel();
       if (!started) indexing.current = null;
     };
-  }, [db, active, page.ready, version, indexCurrent, source]);
+  }, [db, active, page.ready, version, indexCurrent, source, wanted]);
 
   const ordered = useMemo(() => (index ? orderSummaries(index.summaries, query, order) : null), [index, query, order]);
   // A search or another order uses the index even while a newer one is built; plain scrolling waits for the new one.

@@ -73,12 +73,13 @@ export function toTokenRow(record: TokenRecord): TokenRow {
   return row;
 }
 
+/** Counted through the capture-time index: its entries are small, the records are not read. */
 export function countBundles(db: CompanionDb): Promise<number> {
-  return db.count('bundles');
+  return db.countFromIndex('bundles', 'byCapturedAt');
 }
 
 export function countTokens(db: CompanionDb): Promise<number> {
-  return db.count('tokens');
+  return db.countFromIndex('tokens', 'byCapturedAt');
 }
 
 /** Newest first: `limit` records after the first `offset`, read through the capture-time index. */
