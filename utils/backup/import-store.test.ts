@@ -450,10 +450,11 @@ describe('importStore: merging', () => {
 
     const result = await importInto(mine, vault, await exportOf(theirs, vault, { mode: 'none' }));
     if (!result.ok) throw new Error(result.error.message);
-    expect(counts(result.value)).toEqual({ added: { bundles: 0, tokens: 0 }, updated: { bundles: 1, tokens: 0 }, skipped: { bundles: 1, tokens: 0 } });
+    // A verified record gives way only to a copy verified here: the newer record without one changes nothing.
+    expect(counts(result.value)).toEqual({ added: { bundles: 0, tokens: 0 }, updated: { bundles: 0, tokens: 0 }, skipped: { bundles: 2, tokens: 0 } });
     const records = await listBundles(mine);
     const merged = records.find((r) => r.id === base.id)!;
-    expect(merged).toMatchObject({ status: 'link-expired', updatedAt: T0 - 1_000, hasCopy: true, copySha256: bundle.sha256 });
+    expect(merged).toMatchObject({ status: 'verified', updatedAt: T0 - 10_000, hasCopy: true, copySha256: bundle.sha256 });
     expect((await getBundleFile(mine, base.id))?.bytes).toEqual(bundle.bytes);
     expect(records.find((r) => r.id === other.id)).toMatchObject({ status: 'verified' });
   });
@@ -484,10 +485,10 @@ describe('importStore: merging', () => {
     const theirs = await freshStore();
     // Mine: token 1 with its secret, captured first. Theirs: the same token later, relabelled, without its secret.
     const plain = await putToken(mine, vault, 1, { capturedAt: T0 - 50_000 }, true);
-    await putToken(theirs, vault, 1, { capturedAt: T0 - 10_000, label: 'prod reader' }, false);
+    await putToken(theirs, vault, 1, { capturedAt: T0 - 10_000, label: 'prod reader' }, false, plain);
     // Token 2: theirs is older and has nothing new.
-    await putToken(mine, vault, 2, { capturedAt: T0 - 5_000, label: 'mine' }, true);
-    await putToken(theirs, vault, 2, { capturedAt: T0 - 9_000, label: 'theirs' }, true);
+    const second = await putToken(mine, vault, 2, { capturedAt: T0 - 5_000, label: 'mine' }, true);
+    await putToken(theirs, vault, 2, { capturedAt: T0 - 9_000, label: 'theirs' }, true, second);
     // Token 3 is new to me.
     const third = await putToken(theirs, vault, 3, {}, true);
 
