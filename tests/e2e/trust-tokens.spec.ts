@@ -3,6 +3,8 @@
  * event with the real token's client id and a made-up, self-consistent token and secret. Nothing kept may change.
  */
 import type { Page } from '@playwright/test';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { test, expect } from './fixtures';
 import { ORG, ROLES } from '../replica/fixtures';
 
@@ -100,4 +102,49 @@ test('attack 4: forged role lists cannot rename a known role, and the names kept
   }));
   expect(names[admin.id.toLowerCase()]).toBe('Database Administrator');
   expect(Object.keys(names).length).toBeLessThanOrEqual(500);
+});
+
+/** Every way a secret could sit in a string: as is, URL-encoded, or inside base64 (any alignment, or decoded). */
+function holdsSecret(text: string, secret: string): boolean {
+  if (text.includes(secret) || text.includes(encodeURIComponent(secret))) return true;
+  for (let shift = 0; shift < 3; shift++) {
+    const inner = Buffer.from('xx'.slice(0, shift) + secret).toString('base64').slice(4, -4);
+    if (text.includes(inner)) return true;
+  }
+  for (const run of text.match(/[A-Za-z0-9+/_-]{40,}={0,2}/g) ?? []) {
+    if (Buffer.from(run, 'base64').toString('latin1').includes(secret)) return true;
+  }
+  return false;
+}
+
+test('attack 10: token files saved from the popup leave no secret in the download history, in any encoding', async ({ context, replica, serviceWorker, openPopup, downloadDir }) => {
+  const page = await context.newPage();
+  await page.goto(tokensPage);
+  await page.getByLabel('Select a Token Role').selectOption({ label: 'Database Administrator' });
+  await page.getByRole('button', { name: 'Generate Token' }).click();
+  await expect(page.getByTestId('astra-companion-token-panel')).toContainText('Saved in Astra Companion');
+  const issued = replica.issuedTokens.at(-1)!;
+
+  const popup = await openPopup();
+  const cdp = await context.newCDPSession(popup);
+  await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloadDir, eventsEnabled: true });
+  await popup.getByRole('tab', { name: /Tokens/ }).click();
+  const row = popup.getByTestId('token-row').first();
+  await row.getByRole('button', { name: 'Download CSV' }).click();
+  await row.getByRole('button', { name: 'Download JSON' }).click();
+  const search = () =>
+    serviceWorker.evaluate(async () => {
+      const { chrome } = globalThis as unknown as { chrome: { downloads: { search(query: object): Promise<Array<Record<string, unknown>>> } } };
+      return chrome.downloads.search({});
+    });
+  await expect.poll(async () => (await search()).filter((item) => item.state === 'complete').length, { timeout: 20_000 }).toBe(2);
+  const history = await search();
+  // The files themselves do hold the secret (that is what the user asked for): only the history must not.
+  const saved = readdirSync(downloadDir).map((name) => readFileSync(path.join(downloadDir, name), 'utf8'));
+  expect(saved.every((text) => text.includes(issued.secret))).toBe(true);
+  for (const item of history) {
+    expect(String(item.url)).toMatch(/^blob:chrome-extension:/);
+    expect(holdsSecret(JSON.stringify(item), issued.secret)).toBe(false);
+    expect(holdsSecret(JSON.stringify(item), issued.token)).toBe(false);
+  }
 });

@@ -9,14 +9,18 @@ import type { DownloadItemLike } from '../background/watch-downloads';
 import { browserKindOf } from '../downloads/judge-download';
 import { clearClipboardIfStillHolds } from './offscreen-clipboard';
 import { createBytesSaver } from './save-bytes';
+import { chromeOffscreen, offscreenObjectUrls } from './offscreen-document';
+import { bytesToBase64 } from '../shared/bytes';
 import { toolbarButtonOf } from './toolbar-button';
 
 const CONSOLE_UI_SCRIPT = '/content-scripts/console-ui.js';
 
 export function createBrowserPorts(): BackgroundPorts {
+  const offscreen = chromeOffscreen();
   const saver = createBytesSaver({
     download: (options) => browser.downloads.download(options),
     objectUrls: typeof URL.createObjectURL === 'function' ? URL : undefined,
+    remoteObjectUrls: offscreen ? offscreenObjectUrls(offscreen, bytesToBase64) : undefined,
   });
   // Registered now, while the worker starts: a blob URL is released when its download ends.
   browser.downloads.onChanged.addListener((delta) => saver.onChanged(delta));

@@ -4,24 +4,17 @@
  */
 import { browser } from 'wxt/browser';
 import { clearIfStillHolds } from './clipboard-guard';
+import { chromeOffscreen, holdOffscreenDocument } from './offscreen-document';
 
 export const OFFSCREEN_CLEAR_CLIPBOARD = 'offscreen-clear-clipboard';
 
-interface ChromeOffscreen {
-  hasDocument?(): Promise<boolean>;
-  createDocument(options: { url: string; reasons: string[]; justification: string }): Promise<void>;
-  closeDocument(): Promise<void>;
-}
-
 export async function clearClipboardIfStillHolds(hash: string): Promise<string> {
-  const offscreen = (globalThis as { chrome?: { offscreen?: ChromeOffscreen } }).chrome?.offscreen;
+  const offscreen = chromeOffscreen();
   if (!offscreen) return typeof document === 'undefined' ? 'unreadable' : clearIfStillHolds(document, hash);
-  if (!(await offscreen.hasDocument?.())) {
-    await offscreen.createDocument({ url: 'offscreen.html', reasons: ['CLIPBOARD'], justification: 'Clear a copied client secret from the clipboard' });
-  }
+  const release = await holdOffscreenDocument(offscreen);
   try {
     return String(await browser.runtime.sendMessage({ type: OFFSCREEN_CLEAR_CLIPBOARD, hash }));
   } finally {
-    await offscreen.closeDocument().catch(() => {});
+    await release();
   }
 }

@@ -1,7 +1,9 @@
 /**
- * Saves bytes the background made (a kept bundle, an export, a token file) through the browser's downloads.
- * Firefox refuses `data:` URLs in `downloads.download` ("Access denied for URL data:…") but its background page
- * can make `blob:` URLs; Chrome's service worker has no `URL.createObjectURL`, and takes `data:` URLs.
+ * Saves bytes the background made (a kept bundle, an export, a token file) through the browser's downloads, from a
+ * `blob:` URL released when the download ends: the browser keeps every download's URL in its history, and a
+ * `data:` URL there would keep the file itself (a token's secret) outside the vault. Firefox's background page
+ * makes blob URLs itself; Chrome's service worker has no `URL.createObjectURL`, so its offscreen document makes them.
+ * A `data:` URL is the last resort only, where neither exists.
  */
 import { toDataUrl } from '../shared/bytes';
 
@@ -9,6 +11,8 @@ export interface SaveBytesDeps {
   download(options: { url: string; filename: string; saveAs: boolean; conflictAction: 'uniquify' }): Promise<number>;
   /** `URL` where the background has one with object URLs (Firefox's background page). */
   objectUrls?: { createObjectURL(blob: Blob): string; revokeObjectURL(url: string): void };
+  /** Blob URLs made elsewhere (Chrome: the offscreen document, offscreen-document.ts). */
+  remoteObjectUrls?: { create(bytes: Uint8Array, mime: string): Promise<string>; revoke(url: string): Promise<void> };
 }
 
 export interface BytesSaver {
@@ -18,18 +22,21 @@ export interface BytesSaver {
 }
 
 export function createBytesSaver(deps: SaveBytesDeps): BytesSaver {
-  const objectUrls = typeof deps.objectUrls?.createObjectURL === 'function' ? deps.objectUrls : undefined;
+  const local = typeof deps.objectUrls?.createObjectURL === 'function' ? deps.objectUrls : undefined;
+  const urls = local
+    ? { create: async (bytes: Uint8Array, mime: string) => local.createObjectURL(new Blob([bytes as BlobPart], { type: mime })), revoke: async (url: string) => local.revokeObjectURL(url) }
+    : deps.remoteObjectUrls;
   const pending = new Map<number, string>();
   return {
     async save(bytes, fileName, saveAs, mime = 'application/zip') {
-      if (!objectUrls) return deps.download({ url: toDataUrl(bytes, mime), filename: fileName, saveAs, conflictAction: 'uniquify' });
-      const url = objectUrls.createObjectURL(new Blob([bytes as BlobPart], { type: mime }));
+      if (!urls) return deps.download({ url: toDataUrl(bytes, mime), filename: fileName, saveAs, conflictAction: 'uniquify' });
+      const url = await urls.create(bytes, mime);
       try {
         const id = await deps.download({ url, filename: fileName, saveAs, conflictAction: 'uniquify' });
         pending.set(id, url);
         return id;
       } catch (error) {
-        objectUrls.revokeObjectURL(url);
+        await urls.revoke(url);
         throw error;
       }
     },
@@ -37,7 +44,7 @@ export function createBytesSaver(deps: SaveBytesDeps): BytesSaver {
       const url = pending.get(delta.id);
       if (!url || (delta.state?.current !== 'complete' && delta.state?.current !== 'interrupted')) return;
       pending.delete(delta.id);
-      objectUrls?.revokeObjectURL(url);
+      void urls?.revoke(url);
     },
   };
 }
