@@ -44,7 +44,8 @@ test('a re-zipped bundle chosen in the popup: "Save repaired bundle" saves a fla
 
   const popup = await openPopup();
   await saveDownloadsTo(context, popup, downloadDir);
-  await popup.getByRole('tab', { name: /Warnings/ }).click();
+  // With no bundle kept yet, the Bundles tab opens with "Check a bundle file" unfolded.
+  await expect(popup.getByTestId('check-file')).toBeVisible();
   await popup.getByTestId('file-input').setInputFiles(rezipped);
   const result = popup.getByTestId('check-result');
   await expect(result.locator('[data-code="nested-folder"]')).toBeVisible();
@@ -70,7 +71,8 @@ test('an unpacked folder chosen in the popup is saved as a bundle; a folder miss
 
   const popup = await openPopup();
   await saveDownloadsTo(context, popup, downloadDir);
-  await popup.getByRole('tab', { name: /Warnings/ }).click();
+  // With no bundle kept yet, the Bundles tab opens with "Check a bundle file" unfolded.
+  await expect(popup.getByTestId('check-file')).toBeVisible();
   const result = popup.getByTestId('check-result');
 
   await popup.getByTestId('folder-input').setInputFiles(folder);
