@@ -10,9 +10,10 @@ import { findBundleLinks, mightContainBundleLinks } from '@/utils/bundle/find-bu
 import { describeBundleStatus, type PanelAction } from '@/utils/downloads/bundle-status-text';
 import { tickWithLink } from '@/utils/downloads/link-clock';
 import { productMark } from './product-mark';
-import type { BundleSummary, CapturedLink } from '@/utils/protocol/messages';
+import type { CapturedLink } from '@/utils/protocol/messages';
 import { createPanelHost, el, onUserClick, type PanelHost } from './panel-host';
 import { observeAfterPaint } from './observe-after-paint';
+import type { BundleSummary } from '@/utils/bundle/types';
 
 export interface BundlePanelEnv {
   document: Document;

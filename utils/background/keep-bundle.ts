@@ -7,7 +7,7 @@
  */
 import { isLinkAlive, parseBundleLink, type BundleLink } from '../bundle/bundle-link';
 import { checkBundle, type BundleVerdict } from '../bundle/check-bundle';
-import type { BundleSummary, CapturedLink } from '../protocol/messages';
+import type { CapturedLink } from '../protocol/messages';
 import { bundleIdOf, type CompanionDb } from '../store/schema';
 import type { CaptureSource } from '../astra/types';
 import type { BundleProblemRecord, BundleRecord } from '../bundle/types';
@@ -17,6 +17,7 @@ import { getBundle } from '../store/queries';
 import { putWarning, updateBundle } from '../store/writes';
 import { recordRefusedWrite } from './store-refused';
 import { fetchFailureProblem, type FetchFailure } from '../downloads/fetch-failure-text';
+import type { BundleSummary } from '../bundle/types';
 
 /** Read one byte past the checker's limit, so a body too large to be a bundle is called that, not downloaded whole. */
 

@@ -50,3 +50,21 @@ export interface BundleRecord {
   copySha256?: string;
   downloaded?: { at: number; ok: boolean; note?: string };
 }
+
+/** A short view of a bundle record, for the in-page panel (never bytes, never passwords). */
+export interface BundleSummary {
+  id: string;
+  url: string;
+  fileName: string;
+  dbName: string;
+  region?: string;
+  status: BundleStatus;
+  expiresAt?: number;
+  size?: number;
+  entryCount?: number;
+  certNotAfter?: string;
+  problem?: Problem;
+  /** Storage's own words when it sent an error document ("AccessDenied: Request has expired"). */
+  storageSaid?: string;
+  hasCopy: boolean;
+}

@@ -2,9 +2,9 @@
  * The words the in-page panel shows about one captured link, weighed against the link's own clock: a problem
  * storage reported as "expired" while the link's signature is still valid is an error body, not an expiry.
  */
-import type { BundleSummary } from '../protocol/messages';
 import { formatBytes, formatDate } from '../shared/format';
 import { linkTime } from './link-clock';
+import type { BundleSummary } from '../bundle/types';
 
 export type PanelAction = 'save-copy' | 'check-again';
 

@@ -9,10 +9,11 @@
 import type { Problem, Result } from '../shared/result';
 import type { StorageErrorContext, WarningRecord } from '../downloads/types';
 import type { AutoLock, VaultStatus } from '../vault/types';
-import type { BundleStatus, LinkContext } from '../bundle/types';
+import type { LinkContext } from '../bundle/types';
 import type { ImportReport, TokenExportChoice } from '../backup/types';
 import { isRecord } from '../shared/guards';
 import type { CaptureSource } from '../astra/types';
+import type { BundleSummary } from '../bundle/types';
 
 /** The MAIN-world hook dispatches this event on `window`; `detail` is a JSON string (objects do not cross worlds). */
 export const PAGE_RESPONSE_EVENT = 'astra-companion:response';
@@ -61,24 +62,6 @@ export interface CapturedToken {
   role?: string;
   roles?: string[];
   generatedOn?: string;
-}
-
-/** A short view of a bundle record, for the in-page panel (never bytes, never passwords). */
-export interface BundleSummary {
-  id: string;
-  url: string;
-  fileName: string;
-  dbName: string;
-  region?: string;
-  status: BundleStatus;
-  expiresAt?: number;
-  size?: number;
-  entryCount?: number;
-  certNotAfter?: string;
-  problem?: Problem;
-  /** Storage's own words when it sent an error document ("AccessDenied: Request has expired"). */
-  storageSaid?: string;
-  hasCopy: boolean;
 }
 
 /** Requests to the background, each with the shape of its answer. */
