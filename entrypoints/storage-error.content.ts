@@ -12,7 +12,7 @@ export default defineContentScript({
       url: location.href,
       now: () => Date.now(),
       // The background answers about the sender's own URL only.
-      context: async () => readStorageErrorContext(await browser.runtime.sendMessage({ type: 'storage-error-context' })),
+      context: async (_url, report) => readStorageErrorContext(await browser.runtime.sendMessage({ type: 'storage-error-context', report: { code: report.code } })),
       async saveCopy(id) {
         const answer = (await browser.runtime.sendMessage({ type: 'save-bundle-copy', id })) as { ok?: boolean; error?: { message: string; hint: string } } | undefined;
         if (answer?.ok) return 'Saving the verified copy…';

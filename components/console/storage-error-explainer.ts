@@ -23,8 +23,8 @@ export interface StorageErrorEnv {
   now(): number;
   /** The link's own signing times, for bodies that do not state them (else the kept record's are used). */
   link?: { signedAt?: number; expiresAt?: number };
-  /** Asks the background what it kept for this link; null when it cannot answer. */
-  context(url: string): Promise<StorageErrorContext | null>;
+  /** Asks the background what it kept for this link (and tells it what the page shows); null when it cannot answer. */
+  context(url: string, report: Pick<StorageErrorReport, 'code'>): Promise<StorageErrorContext | null>;
   /** Saves the kept copy; the words to show afterwards. */
   saveCopy(bundleId: string): Promise<string | null>;
   timeZone?: string;
@@ -155,7 +155,7 @@ export async function explainStorageError(env: StorageErrorEnv): Promise<Storage
     panel.replaceChildren(...children.filter((c): c is Node | string => Boolean(c)));
   };
   draw();
-  context = await env.context(env.url).catch(() => null);
+  context = await env.context(env.url, { code: report.code }).catch(() => null);
   // The kept record knows when the link was signed, for bodies that do not say.
   if (context && !env.link && (context.signedAt !== undefined || context.expiresAt !== undefined)) {
     report = read({ signedAt: context.signedAt, expiresAt: context.expiresAt }) ?? report;

@@ -65,6 +65,10 @@ export function App(props: AppProps) {
   const tokenWindow = useListWindow(tokenSource, data.db, { active: tab === 'tokens', query: q, order: 'newest', version: data.version, firstPage: FIRST_ROWS, pageSize: PAGE_ROWS });
   const now = useNow(bundleWindow.rows.some((b) => b.expiresAt !== undefined && b.expiresAt > Date.now() - 1000) || tab === 'tokens');
   const TabComponent = useTabComponent(tab);
+  // Opening the popup is a moment to look again whether recent bundle downloads are still where they were saved.
+  useEffect(() => {
+    void askBackground(props.runtime, 'recheck-downloads', {}).catch(() => undefined);
+  }, [props.runtime]);
 
   useLayoutEffect(() => {
     // The bench reads this mark: the first frame that shows stored data (as its baseline page marks its own).

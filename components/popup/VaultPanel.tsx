@@ -1,4 +1,5 @@
-import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { judgePassphrase, loadPassphraseJudge, type PassphraseStrength } from './passphrase-strength';
 import { AUTO_LOCK_CHOICES, MIN_PASSPHRASE_LENGTH } from '@/utils/vault/vault';
 import type { Problem, Result } from '@/utils/shared/result';
 import './tokens.css';
@@ -135,8 +136,25 @@ function PassphraseForm(props: { hasPassphrase: boolean; actions: VaultPanelActi
   const [problem, setProblem] = useState<Problem | null>(null);
   const [done, setDone] = useState<string | null>(null);
 
+  const [strength, setStrength] = useState<{ text: string; judged: PassphraseStrength } | null>(null);
+  // The estimator (1.6 MB of dictionaries) loads only once a new passphrase is being typed: a dynamic import.
+  useEffect(() => {
+    let live = true;
+    if (next.length >= MIN_PASSPHRASE_LENGTH) void judgePassphrase(next).then((judged) => live && setStrength({ text: next, judged }), () => {});
+    return () => void (live = false);
+  }, [next]);
+  const judged = strength?.text === next ? strength.judged : null;
+
   const nextIssue =
-    next.length < MIN_PASSPHRASE_LENGTH ? `At least ${MIN_PASSPHRASE_LENGTH} characters.` : repeat !== next ? 'The two new passphrases differ.' : null;
+    next.length < MIN_PASSPHRASE_LENGTH
+      ? `At least ${MIN_PASSPHRASE_LENGTH} characters.`
+      : !judged
+        ? 'Checking how hard it is to guess…'
+        : !judged.strongEnough
+          ? `Too easy to guess (${judged.label}). ${judged.advice || 'Add a few more unrelated words.'}`
+          : repeat !== next
+            ? 'The two new passphrases differ.'
+            : null;
   const currentMissing = hasPassphrase && current === '';
   const shownIssue = next !== '' || repeat !== '' ? nextIssue : null;
 
@@ -175,8 +193,9 @@ function PassphraseForm(props: { hasPassphrase: boolean; actions: VaultPanelActi
       <fieldset class="vault-fieldset">
       <legend class="vault-heading">{hasPassphrase ? 'Change or remove the passphrase' : 'Set a passphrase'}</legend>
       <p class="hint vault-explain">
-        Without a passphrase, secrets are encrypted with a key stored in this browser profile; a passphrase protects them even if
-        someone copies the profile. A forgotten passphrase cannot be recovered: the tokens would have to be captured again.
+        Without a passphrase, the key that opens your tokens is stored in this browser profile: anyone with a copy of the profile
+        (a backup, a synced disk, another user of this computer) can open them. With a passphrase, the tokens open only with it, and
+        only while unlocked. A forgotten passphrase cannot be recovered: the tokens would have to be captured again.
       </p>
       {hasPassphrase && (
         <>
@@ -198,6 +217,7 @@ function PassphraseForm(props: { hasPassphrase: boolean; actions: VaultPanelActi
         value={next}
         disabled={busy !== null}
         aria-describedby="vault-next-help"
+        onFocus={() => void loadPassphraseJudge().catch(() => {})}
         onInput={value(setNext)}
       />
       <label for="vault-repeat" class="vault-label">
@@ -215,7 +235,7 @@ function PassphraseForm(props: { hasPassphrase: boolean; actions: VaultPanelActi
         onInput={value(setRepeat)}
       />
       <p class={`hint${shownIssue ? ' vault-issue' : ''}`} id="vault-next-help">
-        {shownIssue ?? `At least ${MIN_PASSPHRASE_LENGTH} characters; a few unrelated words are strong and easy to type.`}
+        {shownIssue ?? (judged ? `Strength: ${judged.label}.` : `At least ${MIN_PASSPHRASE_LENGTH} characters, hard to guess; a few unrelated words are strong and easy to type.`)}
       </p>
       <div class="vault-buttons">
         <button type="submit" class="btn primary" disabled={busy !== null || nextIssue !== null || currentMissing}>
@@ -284,6 +304,13 @@ function AutoLockSelect(props: { status: VaultStatus; actions: VaultPanelActions
   );
 }
 
+/** What the vault does not protect against, said plainly while it is so. */
+function exposure(status: VaultStatus): string | null {
+  if (!status.hasPassphrase) return 'No passphrase: anyone with a copy of this browser profile can open your tokens. A passphrase stops that.';
+  if (status.autoLock === 'never') return 'Auto-lock is "Never": while unlocked, anyone with a copy of this browser profile can open your tokens.';
+  return null;
+}
+
 /** Unlocks the vault, or (unlocked) sets the passphrase and the auto-lock time. */
 export function VaultPanel(props: VaultPanelProps) {
   const { status, actions } = props;
@@ -329,6 +356,11 @@ export function VaultPanel(props: VaultPanelProps) {
           <AutoLockSelect status={status} actions={actions} />
         </div>
       </details>
+      {exposure(status) && (
+        <p class="hint vault-exposure" data-testid="vault-exposure">
+          {exposure(status)}
+        </p>
+      )}
       {status.hasPassphrase && (
         <button type="button" class="btn vault-lock-now" disabled={locking} onClick={() => void lockNow()}>
           <LockIcon /> {locking ? 'Locking…' : 'Lock now'}

@@ -148,3 +148,24 @@ test('attack 10: token files saved from the popup leave no secret in the downloa
     expect(holdsSecret(JSON.stringify(item), issued.token)).toBe(false);
   }
 });
+
+test('the vault says plainly what it protects, and judges a passphrase by how hard it is to guess', async ({ openPopup }) => {
+  const popup = await openPopup();
+  await popup.getByRole('tab', { name: /Tokens/ }).click();
+  await expect(popup.getByTestId('vault-exposure')).toContainText('anyone with a copy of this browser profile can open your tokens');
+  await popup.getByText('Security', { exact: true }).click();
+  for (const weak of ['Password1!', 'qwertyuiop']) {
+    await popup.getByLabel('New passphrase', { exact: true }).fill(weak);
+    await popup.getByLabel('Repeat the new passphrase', { exact: true }).fill(weak);
+    await expect(popup.locator('#vault-next-help')).toContainText('Too easy to guess');
+    await expect(popup.getByRole('button', { name: 'Set passphrase' })).toBeDisabled();
+  }
+  const strong = 'velvet tractor oboe lighthouse';
+  await popup.getByLabel('New passphrase', { exact: true }).fill(strong);
+  await popup.getByLabel('Repeat the new passphrase', { exact: true }).fill(strong);
+  await expect(popup.locator('#vault-next-help')).toContainText('Strength: very strong');
+  await popup.getByRole('button', { name: 'Set passphrase' }).click();
+  await expect(popup.getByTestId('vault-exposure')).toHaveCount(0);
+  await popup.getByLabel('Lock automatically').selectOption({ label: 'Never' });
+  await expect(popup.getByTestId('vault-exposure')).toContainText('Auto-lock is "Never"');
+});

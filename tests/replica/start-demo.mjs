@@ -84,6 +84,8 @@ const args = [
   '--disable-features=DisableLoadExtensionCommandLineSwitch',
   '--no-first-run',
   '--no-default-browser-check',
+  // No "unsupported command-line flag" bar for the demo's own flags (the certificate pin among them).
+  '--test-type',
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
@@ -155,7 +157,7 @@ A short tour:
        await fetch('/__replica/reset', { method: 'POST' })
      An expired link opened in the browser shows S3's "Request has expired" XML.
   6. Probe a downloaded bundle against the replica's metadata service (mutual TLS with the bundle's own CA):
-       npx scb-check --probe --connect-to ${replica.metadataService.connectTo} ~/Downloads/secure-connect-orders.zip
+       node bin/scb-check.mjs --probe --connect-to ${replica.metadataService.connectTo} ~/Downloads/secure-connect-orders.zip
 
 Database ids: orders ${DB.orders.id}, vectors ${DB.vectors.id}
 Ctrl-C stops the browser and the replica and removes the temporary profile.

@@ -4,6 +4,7 @@
  */
 import { exportDatabase, exportFileName, exportStore, type ExportProgress } from '../backup/export-store';
 import { importStore } from '../backup/import-store';
+import { openKitToken } from './open-kit-token';
 import type { BackupProgressMessage } from '../protocol/messages';
 import { base64ToBytes } from '../shared/bytes';
 import { fail, ok } from '../shared/result';
@@ -81,7 +82,9 @@ export const backupRoutes: Routes<'export-store' | 'export-saved' | 'import-stor
     from: ['extension'],
     refused: NOT_ALLOWED,
     async handle(request, _sender, services) {
-      const exported = await exportDatabase({ db: await services.db(), bundleId: String(request.id) });
+      const token = await openKitToken(services, request.tokenId);
+      if (!token.ok) return token;
+      const exported = await exportDatabase({ db: await services.db(), bundleId: String(request.id), token: token.value });
       if (!exported.ok) return exported;
       await services.ports.saveFile({ bytes: exported.value.bytes, fileName: exported.value.fileName, mime: 'application/zip', saveAs: true });
       return ok({ fileName: exported.value.fileName });

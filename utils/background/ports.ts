@@ -35,6 +35,8 @@ export interface BackgroundPorts {
   session: { get(key: string): Promise<unknown>; set(key: string, value: unknown): Promise<void> };
   /** Saves bytes through the download manager; the download id. */
   saveFile(file: FileToSave): Promise<number>;
+  /** Downloads a (storage) link through the download manager, as the console's own button would. */
+  downloadUrl?(url: string): Promise<number>;
   /** `downloads.search`. Chromium re-checks `exists` (asynchronously) on a search by time, not on one by id. */
   searchDownloads(query: { id: number } | { startedAfter: string }): Promise<DownloadItemLike[]>;
   /** Every message to extension pages (the popup); a closed popup is no error. */

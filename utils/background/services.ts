@@ -8,6 +8,8 @@ import type { Vault } from '../vault/vault';
 import type { BackgroundPorts } from './ports';
 import type { WarningActions } from './warning-actions';
 import type { DownloadWatcher } from './watch-downloads';
+import type { WarningRecord } from '../downloads/types';
+import type { BundleRecord } from '../bundle/types';
 
 export interface BackgroundServices {
   ports: BackgroundPorts;
@@ -21,5 +23,7 @@ export interface BackgroundServices {
   /** The one way a kept copy is saved: the download manager, then the watcher told it is ours. */
   saveKeptCopy(bundleId: string): Promise<Result<number>>;
   scheduleClipboardClear(hash: unknown): Promise<{ scheduled: boolean }>;
+  /** Stores a warning and tells all four places the same way: badge, notification, Warnings tab, console page. */
+  raiseWarning(warning: WarningRecord, context: { connectUrl: string; bundle?: BundleRecord; retryUrl?: string }): Promise<void>;
 }
 

@@ -13,7 +13,14 @@ import { databaseIdOf } from '../astra/routes';
 import { STORAGE_HOSTS } from '../astra/hosts';
 import { openStore, type CompanionDb } from '../store/schema';
 import { getKv, listWarnings } from '../store/queries';
-import { setKv } from '../store/writes';
+import { putWarning, setKv } from '../store/writes';
+import type { WarningRecord } from '../downloads/types';
+import type { BundleRecord } from '../bundle/types';
+
+const DOWNLOADS_RECHECK_ALARM = 'downloads-recheck';
+/** Chromium runs alarms at most every 30 s. */
+const RECHECK_FIRST_MS = 30_000;
+const RECHECK_AGAIN_MS = 60_000;
 import { createVault, type Vault } from '../vault/vault';
 import { createRequestHandler, type SenderInfo } from './handle-requests';
 import { fetchBundle } from './keep-bundle';
@@ -56,6 +63,23 @@ export function startBackground(ports: BackgroundPorts, options: BackgroundOptio
     }
   };
 
+  /** Every warning kind the same way: after it is stored, the badge, the notification, every open view, the console tab. */
+  const tellAboutWarning = async (warning: WarningRecord, context: { connectUrl: string; bundle?: BundleRecord; retryUrl?: string }) => {
+    await ports.notify(warning.id, notificationOptionsFor(warning, ports.browser)).catch(() => {});
+    announce('warnings');
+    await tellConsoleTabs({ ...downloadWarningMessage(warning, context, ports.browser), ...(context.retryUrl ? { retryUrl: context.retryUrl } : {}) });
+  };
+  const raiseWarning = async (warning: WarningRecord, context: { connectUrl: string; bundle?: BundleRecord; retryUrl?: string }) => {
+    const store = await db();
+    const known = (await listWarnings(store)).find((w) => w.id === warning.id);
+    await putWarning(store, warning);
+    // The same dead link opened again: stored again (newest first), but told only once.
+    if (!known || known.dismissed) await tellAboutWarning(warning, context);
+    else announce('warnings');
+  };
+  /** Good downloads are looked at again shortly after: Chromium tells that a file is gone only when asked. */
+  const armDownloadRecheck = (afterMs: number) => ports.createAlarm(DOWNLOADS_RECHECK_ALARM, ports.now() + afterMs);
+
   const watcher = createDownloadWatcher({
     db,
     now: ports.now,
@@ -72,19 +96,19 @@ export function startBackground(ports: BackgroundPorts, options: BackgroundOptio
     extensionId: ports.extensionId,
     browser: ports.browser,
     async onFinding(warning, context) {
-      await ports.notify(warning.id, notificationOptionsFor(warning, ports.browser)).catch(() => {});
-      announce('warnings');
-      await tellConsoleTabs(downloadWarningMessage(warning, context, ports.browser));
+      const retryUrl = warning.actions.includes('retry-download') ? context.download.url : undefined;
+      await tellAboutWarning(warning, { ...context, ...(retryUrl ? { retryUrl } : {}) });
     },
     onGood() {
       announce('bundles');
       announce('warnings');
+      armDownloadRecheck(RECHECK_FIRST_MS);
     },
   });
 
   const saveKeptCopy = createSaveKeptCopy({ db, saveFile: ports.saveFile, watcher });
 
-  const warningActions = createWarningActions({ db, saveKeptCopy, openTab: ports.openTab, browser: ports.browser, announce });
+  const warningActions = createWarningActions({ db, saveKeptCopy, openTab: ports.openTab, downloadUrl: ports.downloadUrl, now: ports.now, browser: ports.browser, announce });
 
   const clipboard: ClipboardScheduleDeps = {
     mayReadClipboard: ports.mayReadClipboard,
@@ -104,6 +128,7 @@ export function startBackground(ports: BackgroundPorts, options: BackgroundOptio
     warningActions,
     saveKeptCopy,
     scheduleClipboardClear: (hash) => scheduleClipboardClear(clipboard, hash),
+    raiseWarning,
   };
   const handleRequest = createRequestHandler(services);
 
@@ -119,6 +144,8 @@ export function startBackground(ports: BackgroundPorts, options: BackgroundOptio
     onNotificationClicked: () => void ports.openPopup().catch(() => {}),
     onAlarm: (alarm: { name: string }) => {
       if (alarm.name === CLIPBOARD_ALARM) void onClipboardAlarm(clipboard).catch(() => {});
+      // Again each minute while a good download of the last half hour is still watched.
+      if (alarm.name === DOWNLOADS_RECHECK_ALARM) void watcher.recheckRecent().then((watching) => watching && armDownloadRecheck(RECHECK_AGAIN_MS), () => {});
     },
   };
 }

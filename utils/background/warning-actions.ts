@@ -30,6 +30,9 @@ export interface WarningActionDeps {
   /** The background's one way to save a kept copy (it tells the download watcher too). */
   saveKeptCopy(bundleId: string): Promise<Result<number>>;
   openTab(url: string): Promise<unknown>;
+  /** Downloads the bundle's own link again (the 'retry-download' fix, while the link is valid). */
+  downloadUrl?(url: string): Promise<number>;
+  now?(): number;
   browser?: BrowserKind;
   /** Announces a change to the warnings, so the badge and every open view follow. */
   announce?(what: 'warnings', removed?: { warningIds: string[] }): void;
@@ -75,6 +78,12 @@ export function createWarningActions(deps: WarningActionDeps) {
       if (!warning) return fail('not-found', 'That warning is no longer in Astra Companion.', 'Open the popup to see the current warnings.');
       if (action === 'save-copy') return warning.bundleId ? this.saveCopy(warning.bundleId) : notKept;
       if (action === 'fresh-link') return ok(await this.freshLink(warning.bundleId));
+      if (action === 'retry-download') {
+        const record = warning.bundleId ? await getBundle(store, warning.bundleId) : undefined;
+        const alive = record?.expiresAt !== undefined && record.expiresAt > (deps.now?.() ?? Date.now());
+        if (!record || !alive || !deps.downloadUrl) return ok(await this.freshLink(warning.bundleId));
+        return ok(await deps.downloadUrl(record.link));
+      }
       return ok(await this.browserSetting());
     },
   };

@@ -47,6 +47,10 @@ export interface WatchRecord extends DownloadWatch {
   /** Set while one judgement runs, so a second event or a sweep does not judge it again. */
   judgingAt?: number;
   judgedAt?: number;
+  /** Judged good, then found gone from where it was saved: reported once. */
+  goneReported?: boolean;
+  /** The judgement found nothing wrong: the only downloads whose later disappearance is news. */
+  judgedGood?: boolean;
 }
 
 export interface FindingContext {
@@ -93,6 +97,10 @@ const CLAIM_MS = 60_000;
 /** Judged watches are forgotten after a week. */
 const KEEP_JUDGED_MS = 7 * 24 * 3600 * 1000;
 const SETTLE_MS = 1500;
+/** How long after a good download its file is looked for again (a browser opens or unpacks a zip within minutes). */
+export const RECENT_DOWNLOAD_MS = 30 * 60 * 1000;
+/** Pauses before each look again: ask, read the answer, ask again once Chromium's 10 s limit has passed, read. */
+const RECHECK_PAUSES_MS = [0, 1500, 9500, 1500];
 
 export function isBundleFileName(path: string | undefined): boolean {
   return typeof path === 'string' && BUNDLE_FILE.test(path);
@@ -191,11 +199,11 @@ export function createDownloadWatcher(deps: DownloadWatcherDeps) {
     });
   }
 
-  async function markJudged(store: CompanionDb, id: number, item: DownloadItemLike | undefined) {
+  async function markJudged(store: CompanionDb, id: number, item: DownloadItemLike | undefined, good = false) {
     await updateDownloadWatch(store, id, (current) => {
       if (!current) return undefined;
       const { judgingAt: _done, ...rest } = current as WatchRecord;
-      const next: WatchRecord = { ...rest, judged: true, judgedAt: deps.now() };
+      const next: WatchRecord = { ...rest, judged: true, judgedAt: deps.now(), ...(good ? { judgedGood: true } : {}) };
       if (item && isTerminal(item.state)) next.state = item.state;
       if (item?.filename) next.filename = item.filename;
       return next;
@@ -273,6 +281,7 @@ export function createDownloadWatcher(deps: DownloadWatcherDeps) {
         downloadId: id,
         fileName: baseName(item.filename) || bundle?.fileName,
         actions: finding.actions,
+        ...(finding.linkExpiresAt !== undefined ? { linkExpiresAt: finding.linkExpiresAt } : {}),
       }));
     for (const warning of warnings) await putWarning(store, warning);
     if (bundle && findings.length) {
@@ -287,7 +296,7 @@ export function createDownloadWatcher(deps: DownloadWatcherDeps) {
         }
       }
     }
-    await markJudged(store, id, item);
+    await markJudged(store, id, item, good);
     // Tell people only once everything is stored: a worker stopped here loses a notification, not a warning.
     const connectUrl = connectUrlFor(bundle);
     for (const [index, warning] of warnings.entries()) {
@@ -311,7 +320,11 @@ export function createDownloadWatcher(deps: DownloadWatcherDeps) {
       record = await watch(item);
       if (!record) return;
     }
-    if (record.judged) return;
+    if (record.judged) {
+      // Chromium says so when a search made it look again: the good zip is gone (opened, unpacked or moved).
+      if (delta.exists?.current === false) await reportGone(delta.id);
+      return;
+    }
     const state = delta.state?.current;
     const { changed: stored } = await updateDownloadWatch(store, delta.id, (current) => {
       if (!current) return undefined;
@@ -338,7 +351,68 @@ export function createDownloadWatcher(deps: DownloadWatcherDeps) {
     if (isTerminal((await getDownloadWatch(store, downloadId))?.state)) await judge(downloadId);
   }
 
+  /** A download judged good whose file is gone now: the browser opened, unpacked or moved it. Reported once. */
+  async function reportGone(id: number): Promise<WarningRecord | undefined> {
+    const store = await db();
+    const claim = await updateDownloadWatch(store, id, (current) => {
+      const record = current as WatchRecord | undefined;
+      if (!record?.judged || !record.judgedGood || record.goneReported) return undefined;
+      return { ...record, goneReported: true };
+    });
+    if (!claim.changed || !claim.watch) return undefined;
+    const record = claim.watch as WatchRecord;
+    const item = (await deps.search({ id }))[0];
+    if (!item || item.state !== 'complete') return undefined;
+    const bundle = await findBundle(store, record, item);
+    const ownSave = record.ownSave === true || ours(item);
+    const finding = judgeDownload({ ...item, exists: false }, { bundle, now: deps.now(), link: linkFacts({ ...record, ownSave }, item, bundle), ownSave, browser: deps.browser }).find(
+      (f) => f.code === 'opened-by-browser',
+    );
+    if (!finding) return undefined;
+    const warning: WarningRecord = {
+      id: warningIdFor(id, finding.code),
+      createdAt: deps.now(),
+      code: finding.code,
+      message: finding.message,
+      hint: finding.hint,
+      ...(bundle ? { bundleId: bundle.id } : {}),
+      downloadId: id,
+      fileName: baseName(item.filename) || bundle?.fileName,
+      actions: finding.actions,
+    };
+    await putWarning(store, warning);
+    if (bundle) await updateBundle(store, bundle.id, (current) => ({ ...(current ?? bundle), downloaded: { at: deps.now(), ok: false, note: finding.code } }));
+    await deps.onFinding(warning, { finding, download: item, bundle, connectUrl: connectUrlFor(bundle) });
+    return warning;
+  }
+
+  /**
+   * Looks again at the good bundle downloads of the last half hour (the popup opening, a short alarm after a
+   * download): a search by time makes Chromium check that each file still exists, asynchronously; its answer
+   * arrives as an `exists` change, or in a later search. Returns how many are still being watched.
+   */
+  async function recheckRecent(): Promise<number> {
+    const store = await db();
+    const since = deps.now() - RECENT_DOWNLOAD_MS;
+    const recent = ((await listDownloadWatches(store)) as WatchRecord[]).filter(
+      (w) => w.judged && w.judgedGood && !w.goneReported && (w.judgedAt ?? w.startedAt) >= since,
+    );
+    if (!recent.length) return 0;
+    const startedAfter = new Date(Math.min(...recent.map((w) => w.startedAt)) - 60_000).toISOString();
+    // Chromium checks files at most once every 10 s (measured): look, read the answer, and once more past that window.
+    for (const pause of RECHECK_PAUSES_MS) {
+      if (pause) await wait(deps.settleMs === undefined ? pause : Math.min(pause, deps.settleMs));
+      const items = await deps.search({ startedAfter });
+      for (const watch of recent) {
+        if (items.find((item) => item.id === watch.downloadId)?.exists === false) await reportGone(watch.downloadId);
+      }
+    }
+    return recent.length;
+  }
+
   return {
+    /** Re-checks that recent good downloads are still where they were saved. */
+    recheckRecent,
     /** `downloads.onCreated`. Chromium sends `filename: ''` here; the name comes with the first change. */
     async onCreated(item: DownloadItemLike): Promise<void> {
       const record = await watch(item);

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse as dotenvParse } from 'dotenv';
 import JSZip from 'jszip';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -267,22 +268,55 @@ describe('exportStore', () => {
 });
 
 describe('exportDatabase', () => {
-  it('zips the kept bundle byte for byte with a README and ready snippets that name it', async () => {
+  it('zips the connection kit: every region\'s kept bundle byte for byte, the .env, a README and ready snippets', async () => {
     const db = await freshStore();
-    const bundle = await realBundle(dbIdFor(900), 'orders', 'us-east1');
-    const record = bundleRecord(bundle);
-    await putBundle(db, record, bundle.bytes);
+    const east = await realBundle(dbIdFor(900), 'orders', 'us-east1');
+    const europe = await realBundle(dbIdFor(900), 'orders', 'europe-west1');
+    const record = bundleRecord(east);
+    await putBundle(db, bundleRecord(europe), europe.bytes);
+    await putBundle(db, record, east.bytes);
     const result = await exportDatabase({ db, bundleId: record.id });
     if (!result.ok) throw new Error(result.error.message);
-    expect(result.value.fileName).toBe('orders-us-east1-connect.zip');
+    expect(result.value.fileName).toBe('orders-connect.zip');
     const files = await entries(result.value.bytes);
-    expect([...files.keys()]).toEqual(['secure-connect-orders.zip', 'README.md', 'connect.sh', 'connect.py', 'Connect.java', 'connect.js']);
-    expect(files.get('secure-connect-orders.zip')).toEqual(bundle.bytes);
+    expect([...files.keys()]).toEqual([
+      'secure-connect-orders.zip',
+      'secure-connect-orders-europe-west1.zip',
+      '.env',
+      'README.md',
+      'connect.sh',
+      'connect.py',
+      'Connect.java',
+      'connect.js',
+      'data_api.py',
+      'data-api.mjs',
+    ]);
+    expect(files.get('secure-connect-orders.zip')).toEqual(east.bytes);
+    expect(files.get('secure-connect-orders-europe-west1.zip')).toEqual(europe.bytes);
     const readme = text(files.get('README.md'));
     expect(readme).toContain('cqlsh -b ./secure-connect-orders.zip -u token -p "$ASTRA_DB_APPLICATION_TOKEN" -k shop');
     expect(text(files.get('connect.py'))).toContain("cluster.connect('shop')");
     expect(text(files.get('Connect.java'))).toContain('.withKeyspace("shop")');
-    for (const [name, bytes] of files) if (name !== 'secure-connect-orders.zip') expect(contains(bytes, 'AstraCS:')).toBe(false);
+    const env = dotenvParse(text(files.get('.env')));
+    expect(env).toMatchObject({ ASTRA_DB_ID: dbIdFor(900), ASTRA_DB_REGION: 'us-east1', ASTRA_DB_KEYSPACE: 'shop', ASTRA_DB_SECURE_BUNDLE_PATH: 'secure-connect-orders.zip' });
+    expect(env.ASTRA_DB_API_ENDPOINT).toBe(`https://${dbIdFor(900)}-us-east1.apps.astra.datastax.com`);
+    for (const [name, bytes] of files) {
+      expect(contains(bytes, 'X-Amz-')).toBe(false);
+      if (!name.endsWith('.zip')) expect(contains(bytes, 'AstraCS:')).toBe(name === '.env' ? contains(bytes, "# ASTRA_DB_APPLICATION_TOKEN='AstraCS:...'") : false);
+    }
+  });
+
+  it('writes the token it is given into the kit\'s .env, and nowhere else', async () => {
+    const db = await freshStore();
+    const bundle = await realBundle(dbIdFor(900), 'orders', 'us-east1');
+    const record = bundleRecord(bundle);
+    await putBundle(db, record, bundle.bytes);
+    const token = `AstraCS:${'QwErTyUiOpAsDfGhJkLzXcVb'}:${'89abcdef01234567'.repeat(4)}`;
+    const result = await exportDatabase({ db, bundleId: record.id, token });
+    if (!result.ok) throw new Error(result.error.message);
+    const files = await entries(result.value.bytes);
+    expect(dotenvParse(text(files.get('.env'))).ASTRA_DB_APPLICATION_TOKEN).toBe(token);
+    for (const [name, bytes] of files) if (name !== '.env') expect(contains(bytes, token)).toBe(false);
   });
 
   it('says so when the bundle is unknown or has no kept copy', async () => {

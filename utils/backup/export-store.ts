@@ -8,10 +8,11 @@
  *   README.txt         what the files are, and how to decrypt the tokens without the extension
  * Deterministic: records sorted by id, fixed entry dates, canonical JSON; two exports of one store differ only
  * in the manifest's time (and in the encrypted file's random salt and IV).
- * Also `exportDatabase`: one kept bundle with ready driver snippets.
+ * Also `exportDatabase`: one database's connection kit (its kept bundles, a .env and ready snippets).
  */
 import JSZip from 'jszip';
-import { bundleFileNameFor, driverReadme, driverSnippets, isKeyspaceName, portableFileName } from '../bundle/driver-snippets';
+import { connectionKitFiles, zipConnectionKit } from '../bundle/connection-kit';
+import { isKeyspaceName } from '../bundle/driver-snippets';
 import { fail, ok, type Result } from '../shared/result';
 import type { BundleFile, CompanionDb } from '../store/schema';
 import { tokensToConsoleCsv } from '../token/token-csv';
@@ -416,42 +417,42 @@ export function exportReadme(mode: TokenExportMode, iterations?: number): string
 
 export type ExportDatabaseProblemCode = 'not-found' | 'no-copy' | 'store-failed' | 'zip-failed';
 
-/** One database's kept bundle, byte for byte, with a README and ready driver snippets that name it. */
+/**
+ * One database's connection kit (utils/bundle/connection-kit.ts): every kept bundle of its kind, one per region,
+ * the `.env` and the snippets. `token` is already opened by the background, and only when the user chose one.
+ */
 export async function exportDatabase(options: {
   db: CompanionDb;
   bundleId: string;
+  token?: string;
 }): Promise<Result<{ bytes: Uint8Array; fileName: string }, ExportDatabaseProblemCode>> {
   let record: BundleRecord | undefined;
-  let file: BundleFile | undefined;
+  let kept: Array<{ record: BundleRecord; file: BundleFile }> = [];
   try {
     const tx = options.db.transaction(['bundles', 'bundleFiles'], 'readonly');
-    [record, file] = await Promise.all([tx.objectStore('bundles').get(options.bundleId), tx.objectStore('bundleFiles').get(options.bundleId)]);
+    record = await tx.objectStore('bundles').get(options.bundleId);
+    const siblings = record?.dbId ? (await tx.objectStore('bundles').getAll()).filter((r) => r.dbId === record!.dbId && r.kind === record!.kind && r.hasCopy) : record ? [record] : [];
+    // The chosen card's region first: it is the kit's default.
+    siblings.sort((a, b) => (a.id === options.bundleId ? -1 : b.id === options.bundleId ? 1 : compareText(a.region ?? '', b.region ?? '')));
+    const files = await Promise.all(siblings.map((r) => tx.objectStore('bundleFiles').get(r.id)));
     await tx.done;
+    kept = siblings.flatMap((r, i) => (files[i] ? [{ record: r, file: files[i]! }] : []));
   } catch {
     return fail('store-failed', 'The extension could not read its store.', 'Close and reopen the popup, then try again.');
   }
   if (!record) return fail('not-found', 'That bundle is no longer in the extension.', 'Click Get Bundle again in the Astra console.');
-  if (!file) {
+  if (kept[0]?.record.id !== record.id) {
     return fail('no-copy', `No verified copy of the ${record.dbName} bundle is kept.`, 'Click Get Bundle in the Astra console while the extension runs; it keeps a verified copy.');
   }
 
-  const bundleName = portableFileName(record.fileName, bundleFileNameFor(record.dbName));
-  const input = { fileName: bundleName, dbName: record.dbName, keyspace: await keyspaceOf(record, file.bytes) };
-  const snippets = driverSnippets(input);
-  const zip = new JSZip();
-  const add = (path: string, content: string | Uint8Array, compression: 'STORE' | 'DEFLATE') =>
-    zip.file(path, content, { date: ZIP_ENTRY_DATE, createFolders: false, compression, binary: typeof content !== 'string' });
-  add(bundleName, file.bytes, 'STORE');
-  add('README.md', driverReadme(input), 'DEFLATE');
-  add('connect.sh', snippets.cqlsh, 'DEFLATE');
-  add('connect.py', snippets.python, 'DEFLATE');
-  add('Connect.java', snippets.java, 'DEFLATE');
-  add('connect.js', snippets.nodejs, 'DEFLATE');
+  const bundles = await Promise.all(
+    kept.map(async ({ record: r, file }) => ({ fileName: r.fileName, region: r.region, keyspace: await keyspaceOf(r, file.bytes), bytes: file.bytes })),
+  );
+  const files = connectionKitFiles({ dbId: record.dbId, dbName: record.dbName, bundles, token: options.token });
   const db = safeSegment(record.dbName, 'database');
-  const region = safeSegment(record.region ?? record.datacenterId, '');
-  const fileName = `${db}${region ? `-${region}` : ''}${record.kind === 'external' ? '' : `-${safeSegment(record.kind, 'kind')}`}-connect.zip`;
+  const fileName = `${db}${record.kind === 'external' ? '' : `-${safeSegment(record.kind, 'kind')}`}-connect.zip`;
   try {
-    return ok({ bytes: await zip.generateAsync({ type: 'uint8array', platform: 'DOS' }), fileName });
+    return ok({ bytes: await zipConnectionKit(files), fileName });
   } catch {
     return fail('zip-failed', 'The file could not be written.', 'Try again.');
   }

@@ -48,7 +48,7 @@ export function bundleFileNameFor(dbName: string): string {
 }
 
 /** The database name for comments and titles: nothing that could end a comment, a line or a code span. */
-function labelOf(dbName: string): string {
+export function labelOf(dbName: string): string {
   return dbName.normalize('NFC').replace(/[^\p{L}\p{N} ._-]/gu, '_').slice(0, 100) || 'database';
 }
 

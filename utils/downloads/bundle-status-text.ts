@@ -30,7 +30,9 @@ export function describeBundleStatus(summary: BundleSummary | undefined, now: nu
       summary.certNotAfter ? `cert valid until ${formatDate(summary.certNotAfter)}` : null,
       'copy kept',
     ].filter(Boolean);
-    return { tone: 'ok', title: `Verified: ${facts.join(', ')}`, time, actions: save };
+    // A verified bundle's problem is a warning (unusual-host, certificate-expiring): said under the verdict.
+    const warning = summary.problem ? `${summary.problem.message} ${summary.problem.hint}` : undefined;
+    return { tone: 'ok', title: `Verified: ${facts.join(', ')}`, ...(warning ? { detail: warning } : {}), time, actions: save };
   }
   const problem = summary.problem;
   const code = problem?.code ?? '';

@@ -49,8 +49,16 @@ export function notificationOptionsFor(warning: WarningRecord, browser: BrowserK
   };
 }
 
-/** The toolbar badge: how many warnings wait to be seen. */
+/** Badge colours per state: red when a saved file or link is bad, amber when only where the zip went needs a look. */
+export const BADGE_COLORS = { bad: '#b42318', attention: '#b35c00', none: '#4b3bdc' } as const;
+
+/** Warnings about where a good zip went (the browser opened or moved it), not about a bad file or a dead link. */
+const ATTENTION_ONLY = new Set(['opened-by-browser']);
+
+/** The toolbar badge: how many warnings wait to be seen, coloured by the worst of them. */
 export function badgeFor(warnings: WarningRecord[]): { text: string; color: string } {
-  const open = warnings.filter((warning) => !warning.dismissed).length;
-  return { text: open === 0 ? '' : open > 9 ? '9+' : String(open), color: '#b42318' };
+  const open = warnings.filter((warning) => !warning.dismissed);
+  const text = open.length === 0 ? '' : open.length > 9 ? '9+' : String(open.length);
+  const color = open.length === 0 ? BADGE_COLORS.none : open.every((w) => ATTENTION_ONLY.has(w.code)) ? BADGE_COLORS.attention : BADGE_COLORS.bad;
+  return { text, color };
 }

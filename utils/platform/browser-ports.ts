@@ -37,6 +37,7 @@ export function createBrowserPorts(): BackgroundPorts {
       set: (key, value) => browser.storage.session.set({ [key]: value }),
     },
     saveFile: (file) => saver.save(file.bytes, file.fileName, file.saveAs, file.mime),
+    downloadUrl: (url) => browser.downloads.download({ url }),
     searchDownloads: (query) => browser.downloads.search(query) as Promise<DownloadItemLike[]>,
     sendToExtensionPages(message) {
       browser.runtime.sendMessage(message).catch(() => {});

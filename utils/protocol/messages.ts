@@ -96,12 +96,15 @@ export interface BackgroundRequests {
   'export-store': { request: { tokens: TokenExportChoice }; response: Result<{ outbox: string; fileName: string; size: number }> };
   'export-saved': { request: { outbox: string }; response: { ok: boolean } };
   'import-store': { request: { base64: string; passphrase?: string; skipTokens?: boolean }; response: Result<ImportReport> };
-  /** One database's kept bundle with driver snippets, saved through the download manager. */
-  'export-database': { request: { id: string }; response: Result<{ fileName: string }> };
+  /** One database's connection kit (bundles, .env, snippets), saved through the download manager; `tokenId`: a kept token to write into .env. */
+  'export-database': { request: { id: string; tokenId?: string }; response: Result<{ fileName: string }> };
   /** The popup copied a secret: clear it 30 s later if the clipboard still holds it (hash only, never the text). */
   'clear-clipboard-later': { request: { hash: string }; response: { scheduled: boolean } };
   /** The storage host's error page: what was kept for the link the tab shows (the sender's own URL is used). */
-  'storage-error-context': { request: Record<string, never>; response: StorageErrorContext | null };
+  /** `report`: what the page shows (a dead link opened in a tab), so it becomes a warning like any other. */
+  'storage-error-context': { request: { report?: { code: string } }; response: StorageErrorContext | null };
+  /** The popup opened: look again whether recent good bundle downloads are still where they were saved. */
+  'recheck-downloads': { request: Record<string, never>; response: { watching: number } };
   /** The popup dismissed a download warning (the badge follows). */
   'dismiss-warning': { request: { id: string }; response: { ok: boolean } };
 }

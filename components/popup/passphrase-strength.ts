@@ -1,0 +1,39 @@
+/**
+ * How hard a passphrase is to guess, by zxcvbn-ts (dictionaries, names, keyboard walks, dates, l33t): length alone
+ * calls "Password1!" fine. Its dictionaries weigh hundreds of KB, so they load only where a passphrase is typed
+ * (a dynamic import: the popup's first screen never pays for it), once per popup.
+ */
+import type { ZxcvbnResult } from '@zxcvbn-ts/core';
+
+/** zxcvbn's 3: "safely unguessable: moderate protection from offline slow-hash scenario" (about 10^10 guesses). */
+export const STRONG_ENOUGH = 3;
+
+export interface PassphraseStrength {
+  score: 0 | 1 | 2 | 3 | 4;
+  label: string;
+  /** zxcvbn's warning and first suggestion, in plain English, when there are any. */
+  advice: string;
+  strongEnough: boolean;
+}
+
+const LABELS = ['very weak', 'weak', 'fair', 'strong', 'very strong'] as const;
+
+let judge: Promise<(text: string) => ZxcvbnResult> | undefined;
+
+export function loadPassphraseJudge(): Promise<(text: string) => ZxcvbnResult> {
+  judge ??= Promise.all([import('@zxcvbn-ts/core'), import('@zxcvbn-ts/language-common'), import('@zxcvbn-ts/language-en')]).then(([core, common, en]) => {
+    const zxcvbn = new core.ZxcvbnFactory({
+      dictionary: { ...common.dictionary, ...en.dictionary },
+      graphs: common.adjacencyGraphs,
+      translations: en.translations,
+    });
+    return (text: string) => zxcvbn.check(text, ['astra', 'datastax', 'astra companion', 'cassandra']);
+  });
+  return judge;
+}
+
+export async function judgePassphrase(text: string): Promise<PassphraseStrength> {
+  const result = (await loadPassphraseJudge())(text.slice(0, 256));
+  const advice = [result.feedback.warning, result.feedback.suggestions[0]].filter(Boolean).join(' ');
+  return { score: result.score, label: LABELS[result.score], advice, strongEnough: result.score >= STRONG_ENOUGH };
+}
