@@ -1,8 +1,8 @@
 /**
  * Astra Companion's mark at the head of every in-page panel, so a person can tell our words from the console's.
- * The SVG is our own bundled file, parsed as SVG (never as HTML) and adopted into the page.
+ * The SVG is the product icon (assets/icon.svg, bundled), parsed as SVG (never as HTML) and adopted into the page.
  */
-import markSvg from './product-mark.svg?raw';
+import markSvg from '@/assets/icon.svg?raw';
 
 let parsed: SVGSVGElement | null = null;
 

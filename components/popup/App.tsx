@@ -14,7 +14,7 @@ import type { BundleRecord } from '@/utils/bundle/types';
 import { describeSave, followSave, type DownloadsEvents } from './save-result';
 import { CheckFileSection } from './CheckFileSection';
 import { useShownBundleCount } from './use-shown-count';
-import markUrl from '@/components/console/product-mark.svg';
+import markUrl from '@/assets/icon.svg';
 
 type Tab = 'bundles' | 'tokens' | 'warnings' | 'backup';
 type BundleSort = 'newest' | 'database' | 'expiry';
