@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { spaceWarningFor, type SpaceWarning } from '@/utils/store/space';
 
 /** The parts of navigator.storage the popup uses (persist exists in windows only, so it is optional). */
@@ -19,11 +19,20 @@ export function StorageSpace(props: { storage?: StorageLike; version: number }) 
     if (!storage) return;
     const timer = setTimeout(() => {
       void storage.persisted?.().then((kept) => kept || storage.persist?.()).catch(() => undefined);
-    }, 1000);
+    }, 3000);
     return () => clearTimeout(timer);
   }, [storage]);
+  // Asked two seconds after the first frame, and at most every 30 s: the browser sums the store's files to answer,
+  // and the store's own reads would wait behind it.
+  const asked = useRef(0);
   useEffect(() => {
-    storage?.estimate().then((estimate) => setWarning(spaceWarningFor(estimate)), () => setWarning(null));
+    if (!storage) return;
+    const timer = setTimeout(() => {
+      if (Date.now() - asked.current < 30_000) return;
+      asked.current = Date.now();
+      storage.estimate().then((estimate) => setWarning(spaceWarningFor(estimate)), () => setWarning(null));
+    }, 2000);
+    return () => clearTimeout(timer);
   }, [storage, version]);
   if (!warning) return null;
   return (

@@ -28,11 +28,14 @@ const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
   ['minute', 60_000],
 ];
 
+/** Made once: a new formatter costs more than all of a list row's other text (the popup redraws rows every second). */
+let relativeFormat: Intl.RelativeTimeFormat | undefined;
+
 /** "just now", "3 minutes ago", "2 days ago". */
 export function formatRelative(then: number, now: number): string {
   const diff = now - then;
   if (Math.abs(diff) < 45_000) return 'just now';
-  const format = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+  const format = (relativeFormat ??= new Intl.RelativeTimeFormat('en', { numeric: 'auto' }));
   for (const [unit, size] of UNITS) {
     if (Math.abs(diff) >= size || unit === 'minute') return format.format(-Math.round(diff / size), unit);
   }
