@@ -1,4 +1,4 @@
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Problem, Result } from '@/utils/shared/result';
 import type { ImportReport, TokenExportChoice } from '@/utils/backup/types';
 
@@ -114,6 +114,11 @@ function ExportSection(props: ExportPanelProps) {
           <label style={ROW}>
             <input type="radio" name="export-tokens" value="none" checked={choice === 'none'} onChange={() => pickChoice('none')} /> Leave tokens out
           </label>
+          {/* One choice, one control: plain CSV is the third way to export tokens, not a checkbox beside the radios. */}
+          <label style={ROW}>
+            <input type="radio" name="export-tokens" value="plain-csv" checked={choice === 'plain-csv'} onChange={() => pickChoice('plain-csv')} /> Plain CSV,
+            not encrypted
+          </label>
           {choice === 'encrypted' && (
             <div class="passphrase">
               <label for="export-passphrase" style={ROW}>Export passphrase</label>
@@ -142,14 +147,6 @@ function ExportSection(props: ExportPanelProps) {
               </p>
             </div>
           )}
-          <label style={ROW}>
-            <input
-              type="checkbox"
-              checked={choice === 'plain-csv'}
-              onChange={(e) => pickChoice((e.target as HTMLInputElement).checked ? 'plain-csv' : 'encrypted')}
-            />{' '}
-            Include tokens as plain CSV instead (not encrypted)
-          </label>
           {choice === 'plain-csv' && (
             <div class="warning-text" role="alert">
               <p>
@@ -216,6 +213,11 @@ function ImportSection(props: ExportPanelProps) {
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [report, setReport] = useState<ImportReport | null>(null);
+  const outcome = useRef<HTMLDivElement>(null);
+  // The result lands below the Import button, under the fold of a short popup: bring it into view.
+  useEffect(() => {
+    if (report || problem) outcome.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
+  }, [report, problem]);
 
   const run = async (skipTokens: boolean) => {
     if (!file) return;
@@ -295,8 +297,8 @@ function ImportSection(props: ExportPanelProps) {
           </button>
         )}
       </div>
-      {problem && <ProblemText problem={problem} />}
-      <div role="status" aria-live="polite">
+      <div ref={outcome} role="status" aria-live="polite">
+        {problem && <ProblemText problem={problem} />}
         {report && <ReportView report={report} />}
       </div>
     </section>

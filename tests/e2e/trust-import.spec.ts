@@ -44,7 +44,7 @@ function checking(worker: Worker) {
 
 async function exportWithPlainTokens(popup: Page): Promise<Uint8Array> {
   await popup.getByRole('tab', { name: 'Backup' }).click();
-  await popup.getByLabel('Include tokens as plain CSV instead (not encrypted)').check();
+  await popup.getByLabel('Plain CSV, not encrypted').check();
   await popup.getByLabel(/I understand/).check();
   const download = popup.waitForEvent('download');
   await popup.getByRole('button', { name: 'Export with plain tokens' }).click();
