@@ -1,82 +1,20 @@
 /**
- * Exports the whole store to one zip that `importStore` reads back:
- *   manifest.json      format, format version, extension version, counts, time, how tokens were written
- *   bundles.json       every bundle record (no passwords) and, for a kept copy, its path, SHA-256 and size
- *   bundles/<database>/<region>/secure-connect-<db>.zip   each kept bundle, byte for byte
- *   tokens.encrypted.json (default) the vault's passphrase format around the console CSV and per-token metadata
- *   tokens.csv + tokens.json (a deliberate choice) the console's CSV layout in the clear, metadata beside it
- *   README.txt         what the files are, and how to decrypt the tokens without the extension
+ * Exports the whole store to one zip that `importStore` reads back (the format: backup-format.ts).
  * Deterministic: records sorted by id, fixed entry dates, canonical JSON; two exports of one store differ only
  * in the manifest's time (and in the encrypted file's random salt and IV).
- * Also `exportDatabase`: one database's connection kit (its kept bundles, a .env and ready snippets).
+ * One database's connection kit is database-kit.ts.
  */
 import JSZip from 'jszip';
-import { connectionKitFiles, zipConnectionKit } from '../bundle/connection-kit';
-import { isKeyspaceName } from '../bundle/driver-snippets';
 import { fail, ok, type Result } from '../shared/result';
 import type { BundleFile, CompanionDb } from '../store/schema';
 import { tokensToConsoleCsv } from '../token/token-csv';
-import { isToken } from '../token/token';
 import type { Vault } from '../vault/vault';
 import type { BundleRecord } from '../bundle/types';
 import type { TokenRecord } from '../token/types';
-import type { TokenExportChoice, TokenExportMode } from './types';
-
-export const EXPORT_FORMAT = 'astra-companion-export';
-export const EXPORT_FORMAT_VERSION = 1;
-export const TOKENS_PAYLOAD_FORMAT = 'astra-companion-tokens';
-export const MANIFEST_PATH = 'manifest.json';
-export const BUNDLES_PATH = 'bundles.json';
-export const README_PATH = 'README.txt';
-export const TOKENS_ENCRYPTED_PATH = 'tokens.encrypted.json';
-export const TOKENS_CSV_PATH = 'tokens.csv';
-export const TOKENS_METADATA_PATH = 'tokens.json';
-export const BUNDLE_FOLDER = 'bundles/';
-/** Every entry carries this date, so the same store always zips to the same bytes. */
-export const ZIP_ENTRY_DATE = new Date(Date.UTC(2020, 0, 1, 0, 0, 0));
-
-export interface ExportManifest {
-  format: typeof EXPORT_FORMAT;
-  formatVersion: number;
-  extensionVersion: string;
-  exportedAt: string;
-  counts: { bundles: number; bundleFiles: number; tokens: number };
-  tokens: { mode: TokenExportMode; files: string[] };
-}
-
-export interface ExportedBundleFile {
-  path: string;
-  sha256: string;
-  size: number;
-  savedAt: number;
-}
-
-export interface ExportedBundle {
-  record: BundleRecord;
-  file: ExportedBundleFile | null;
-}
-
-export interface BundlesDocument {
-  formatVersion: number;
-  bundles: ExportedBundle[];
-}
-
-/** A token's record without its sealed box: what travels next to the CSV. */
-export type ExportedTokenMetadata = Omit<TokenRecord, 'sealed'>;
-
-export interface TokensPayload {
-  format: typeof TOKENS_PAYLOAD_FORMAT;
-  version: number;
-  /** The console's "Download Token Details" layout (tokensToConsoleCsv): Client Id, Client Secret, Role, Token. */
-  csv: string;
-  tokens: ExportedTokenMetadata[];
-}
-
-/** What the vault gives a token's sealed box back as (keep-token's SealedToken). */
-export interface OpenedToken {
-  token: string;
-  secret?: string;
-}
+import type { TokenExportChoice } from './types';
+export * from './backup-format';
+export { exportDatabase, type ExportDatabaseProblemCode } from './database-kit';
+import { BUNDLES_PATH, canonicalJson, compareText, EXPORT_FORMAT, EXPORT_FORMAT_VERSION, exportableRecord, exportReadme, isOpenedToken, MANIFEST_PATH, README_PATH, sha256Bytes, bundlePathFor, tokenMetadata, TOKENS_CSV_PATH, TOKENS_ENCRYPTED_PATH, TOKENS_METADATA_PATH, TOKENS_PAYLOAD_FORMAT, ZIP_ENTRY_DATE, type BundlesDocument, type ExportedBundle, type ExportedTokenMetadata, type ExportManifest, type OpenedToken, type TokensPayload } from './backup-format';
 
 export type ExportVault = Pick<Vault, 'openMany' | 'isLockedNow' | 'exportEncrypted'>;
 
@@ -257,19 +195,6 @@ function lockedProblem() {
   return fail('locked' as const, 'The vault is locked, so tokens cannot be exported.', 'Unlock the vault with your passphrase, or export without tokens.');
 }
 
-export function isOpenedToken(value: unknown): value is OpenedToken {
-  if (value === null || typeof value !== 'object') return false;
-  const { token, secret } = value as Record<string, unknown>;
-  return isToken(token) && (secret === undefined || typeof secret === 'string');
-}
-
-/** Everything of a token's record except the sealed box. */
-export function tokenMetadata(record: TokenRecord): ExportedTokenMetadata {
-  const { sealed: _sealed, ...rest } = record;
-  return rest;
-}
-
-
 function withoutCopy(record: BundleRecord): BundleRecord {
   if (!record.hasCopy) return record;
   const { copySha256: _copy, ...rest } = record;
@@ -277,51 +202,6 @@ function withoutCopy(record: BundleRecord): BundleRecord {
 }
 
 /** The record as exported: passwords never leave, whatever a future checker puts into `facts`. */
-export function exportableRecord(record: BundleRecord): BundleRecord {
-  return record.facts === undefined ? record : { ...record, facts: withoutPasswords(record.facts) };
-}
-
-const PASSWORD_KEY = /pass(word|wd|phrase)|secret/i;
-
-export function withoutPasswords(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutPasswords);
-  if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(value)) {
-    if (!PASSWORD_KEY.test(key)) out[key] = withoutPasswords(inner);
-  }
-  return out;
-}
-
-const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
-
-/**
- * One path segment from untrusted text: Unicode welcome (normalized to NFC), but no slashes, no control or
- * invisible format characters, nothing Windows refuses, no leading or trailing dots or spaces, at most 64 characters.
- */
-export function safeSegment(name: string | undefined, fallback: string): string {
-  const cleaned = Array.from(
-    (name ?? '')
-      .normalize('NFC')
-      .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}/\\:*?"<>|]/gu, '_')
-      .replace(/^[\s.]+|[\s.]+$/gu, ''),
-  )
-    .slice(0, 64)
-    .join('')
-    .replace(/[\s.]+$/u, '');
-  if (!cleaned) return fallback;
-  return WINDOWS_RESERVED.test(cleaned) ? `_${cleaned}` : cleaned;
-}
-
-/** `bundles/<database>/<region>/secure-connect-<db>.zip`; a kind other than external is named in the file. */
-export function bundlePathFor(record: Pick<BundleRecord, 'dbName' | 'region' | 'datacenterId' | 'kind'>): string {
-  const db = safeSegment(record.dbName, 'database');
-  const region = safeSegment(record.region ?? record.datacenterId, 'unknown-region');
-  const kind = record.kind === 'external' ? '' : `-${safeSegment(record.kind, 'kind')}`;
-  return `${BUNDLE_FOLDER}${db}/${region}/secure-connect-${db}${kind}.zip`;
-}
-
-/** Adds `-2`, `-3`, ... before `.zip` until no other entry has the name (ignoring case, as Windows and macOS do). */
 function uniquePath(path: string, taken: Set<string>): string {
   let candidate = path;
   for (let n = 2; taken.has(candidate.toLowerCase()); n++) candidate = path.replace(/\.zip$/, `-${n}.zip`);
@@ -330,143 +210,3 @@ function uniquePath(path: string, taken: Set<string>): string {
 }
 
 /** Code-unit order: the same everywhere, unlike localeCompare. */
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** JSON with keys sorted at every depth and `undefined` left out: equal data, equal text. */
-export function canonicalJson(value: unknown): string {
-  return `${JSON.stringify(sortKeys(value), null, 2)}\n`;
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : sortKeys(v)));
-  if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort(compareText)) {
-    const inner = (value as Record<string, unknown>)[key];
-    if (inner !== undefined) out[key] = sortKeys(inner);
-  }
-  return out;
-}
-
-export async function sha256Bytes(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-/** The recipe to read `tokens.encrypted.json` without the extension: WebCrypto only (Node 20+, Deno or a browser). */
-export const DECRYPT_SCRIPT = [
-  '// decrypt-tokens.mjs: reads the passphrase from EXPORT_PASSPHRASE, writes the CSV to standard output.',
-  "import { readFileSync } from 'node:fs';",
-  'const file = JSON.parse(readFileSync(process.argv[2], "utf8"));',
-  'const bytes = (b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));',
-  'const secret = new TextEncoder().encode(process.env.EXPORT_PASSPHRASE);',
-  "const base = await crypto.subtle.importKey('raw', secret, 'PBKDF2', false, ['deriveKey']);",
-  'const key = await crypto.subtle.deriveKey(',
-  "  { name: 'PBKDF2', hash: 'SHA-256', salt: bytes(file.salt), iterations: file.iterations },",
-  "  base, { name: 'AES-GCM', length: 256 }, false, ['decrypt']);",
-  "const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: bytes(file.iv) }, key, bytes(file.data));",
-  'const payload = JSON.parse(new TextDecoder().decode(plain));',
-  'process.stdout.write(payload.csv);',
-].join('\n');
-
-export function exportReadme(mode: TokenExportMode, iterations?: number): string {
-  const lines = [
-    'Astra Companion export',
-    '======================',
-    '',
-    'manifest.json   what this file holds: format version, extension version, counts, time of export.',
-    'bundles.json    every bundle record the extension kept (no keystore passwords), with the SHA-256 of each kept bundle.',
-    'bundles/        each kept secure connect bundle, byte for byte as Astra served it:',
-    '                bundles/<database>/<region>/secure-connect-<database>.zip',
-    '                A bundle holds a client certificate and its key: keep this file private.',
-    '',
-  ];
-  if (mode === 'encrypted') {
-    lines.push(
-      'tokens.encrypted.json   your application tokens and client secrets, encrypted with the passphrase you chose',
-      '                        when exporting. The passphrase is not stored anywhere: without it the tokens are lost.',
-      '',
-      'To read the tokens back:',
-      '- In Astra Companion: Export / import > Import, choose this zip and type the passphrase.',
-      '- Without the extension: the file is JSON {format, version, kdf, iterations, salt, iv, cipher, data}.',
-      `  Key = PBKDF2-SHA-256(passphrase as UTF-8, salt = base64-decoded "salt", iterations = "iterations"${iterations ? ` (${iterations})` : ''}, 32 bytes).`,
-      '  Plaintext = AES-256-GCM-decrypt(key, iv = base64-decoded "iv", ciphertext and 16-byte tag = base64-decoded "data").',
-      '  The plaintext is JSON: "csv" holds the tokens in the Astra console\'s GeneratedToken.csv layout',
-      '  (Client Id, Client Secret, Role, Token), "tokens" holds each token\'s label, role, org, and dates.',
-      '  With Node.js 20 or newer, save these lines as decrypt-tokens.mjs and run',
-      '  EXPORT_PASSPHRASE=\'your passphrase\' node decrypt-tokens.mjs tokens.encrypted.json > GeneratedToken.csv',
-      '',
-      ...DECRYPT_SCRIPT.split('\n').map((line) => `    ${line}`),
-      '',
-    );
-  } else if (mode === 'plain-csv') {
-    lines.push(
-      'tokens.csv      your application tokens and client secrets IN THE CLEAR, in the Astra console\'s',
-      '                GeneratedToken.csv layout (Client Id, Client Secret, Role, Token). Anyone with this file can use',
-      '                them: keep it private, and delete it when you no longer need it.',
-      'tokens.json     each token\'s label, role, org and dates (no secrets), for importing back.',
-      '',
-    );
-  } else {
-    lines.push('Tokens were left out of this export.', '');
-  }
-  return lines.join('\n');
-}
-
-export type ExportDatabaseProblemCode = 'not-found' | 'no-copy' | 'store-failed' | 'zip-failed';
-
-/**
- * One database's connection kit (utils/bundle/connection-kit.ts): every kept bundle of its kind, one per region,
- * the `.env` and the snippets. `token` is already opened by the background, and only when the user chose one.
- */
-export async function exportDatabase(options: {
-  db: CompanionDb;
-  bundleId: string;
-  token?: string;
-}): Promise<Result<{ bytes: Uint8Array; fileName: string }, ExportDatabaseProblemCode>> {
-  let record: BundleRecord | undefined;
-  let kept: Array<{ record: BundleRecord; file: BundleFile }> = [];
-  try {
-    const tx = options.db.transaction(['bundles', 'bundleFiles'], 'readonly');
-    record = await tx.objectStore('bundles').get(options.bundleId);
-    const siblings = record?.dbId ? (await tx.objectStore('bundles').getAll()).filter((r) => r.dbId === record!.dbId && r.kind === record!.kind && r.hasCopy) : record ? [record] : [];
-    // The chosen card's region first: it is the kit's default.
-    siblings.sort((a, b) => (a.id === options.bundleId ? -1 : b.id === options.bundleId ? 1 : compareText(a.region ?? '', b.region ?? '')));
-    const files = await Promise.all(siblings.map((r) => tx.objectStore('bundleFiles').get(r.id)));
-    await tx.done;
-    kept = siblings.flatMap((r, i) => (files[i] ? [{ record: r, file: files[i]! }] : []));
-  } catch {
-    return fail('store-failed', 'The extension could not read its store.', 'Close and reopen the popup, then try again.');
-  }
-  if (!record) return fail('not-found', 'That bundle is no longer in the extension.', 'Click Get Bundle again in the Astra console.');
-  if (kept[0]?.record.id !== record.id) {
-    return fail('no-copy', `No verified copy of the ${record.dbName} bundle is kept.`, 'Click Get Bundle in the Astra console while the extension runs; it keeps a verified copy.');
-  }
-
-  const bundles = await Promise.all(
-    kept.map(async ({ record: r, file }) => ({ fileName: r.fileName, region: r.region, keyspace: await keyspaceOf(r, file.bytes), bytes: file.bytes })),
-  );
-  const files = connectionKitFiles({ dbId: record.dbId, dbName: record.dbName, bundles, token: options.token });
-  const db = safeSegment(record.dbName, 'database');
-  const fileName = `${db}${record.kind === 'external' ? '' : `-${safeSegment(record.kind, 'kind')}`}-connect.zip`;
-  try {
-    return ok({ bytes: await zipConnectionKit(files), fileName });
-  } catch {
-    return fail('zip-failed', 'The file could not be written.', 'Try again.');
-  }
-}
-
-/** The keyspace from the checker's facts, else from the kept bundle's own config.json. */
-async function keyspaceOf(record: BundleRecord, bytes: Uint8Array): Promise<string | undefined> {
-  const fromFacts = (record.facts as { config?: { keyspace?: unknown } } | undefined)?.config?.keyspace;
-  if (isKeyspaceName(fromFacts)) return fromFacts;
-  try {
-    const zip = await JSZip.loadAsync(bytes);
-    const config = JSON.parse((await zip.file('config.json')?.async('string')) ?? '{}') as { keyspace?: unknown };
-    return isKeyspaceName(config.keyspace) ? config.keyspace : undefined;
-  } catch {
-    return undefined;
-  }
-}
