@@ -7,7 +7,7 @@
  * Try it: https://astra.datastax.com/org/{orgId}/database/{dbId}/connect > Get Bundle.
  */
 import { findBundleLinks, mightContainBundleLinks } from '@/utils/bundle/find-bundle-links';
-import { describeBundleStatus, type PanelAction } from '@/utils/downloads/bundle-status-text';
+import { databaseStateText, describeBundleStatus, type PanelAction } from '@/utils/downloads/bundle-status-text';
 import { tickWithLink } from '@/utils/downloads/link-clock';
 import { productMark } from './product-mark';
 import type { CapturedLink } from '@/utils/protocol/messages';
@@ -69,6 +69,7 @@ function describe(
     children: [
       el('div', { class: 'row' }, productMark(), el('span', { class: 'title' }, words.title)),
       words.detail ? el('div', {}, words.detail) : '',
+      databaseStateText(summary?.databaseStatus) ? el('div', { 'data-testid': 'db-state' }, databaseStateText(summary?.databaseStatus)!) : '',
       time || buttons.length ? el('div', { class: 'row' }, time, ...buttons) : '',
     ].filter(Boolean),
   };

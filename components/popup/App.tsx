@@ -15,6 +15,7 @@ import { describeSave, followSave, type DownloadsEvents } from './save-result';
 import { CheckFileSection } from './CheckFileSection';
 import { useShownBundleCount } from './use-shown-count';
 import markUrl from '@/assets/icon.svg';
+import { useDatabaseStatuses } from './use-database-statuses';
 
 type Tab = 'bundles' | 'tokens' | 'warnings' | 'backup';
 type BundleSort = 'newest' | 'database' | 'expiry';
@@ -65,6 +66,7 @@ export function App(props: AppProps) {
   const tokenWindow = useListWindow(tokenSource, data.db, { active: tab === 'tokens', query: q, order: 'newest', version: data.version, firstPage: FIRST_ROWS, pageSize: PAGE_ROWS });
   const now = useNow(bundleWindow.rows.some((b) => b.expiresAt !== undefined && b.expiresAt > Date.now() - 1000) || tab === 'tokens');
   const TabComponent = useTabComponent(tab);
+  const databaseStatuses = useDatabaseStatuses(data.db, data.version);
   // Opening the popup is a moment to look again whether recent bundle downloads are still where they were saved.
   useEffect(() => {
     void askBackground(props.runtime, 'recheck-downloads', {}).catch(() => undefined);
@@ -174,7 +176,7 @@ export function App(props: AppProps) {
               {q && bundleWindow.matched === 0 && data.bundleCount > 0 ? (
                 <p class="empty">No bundle matches “{query}”.</p>
               ) : (
-                <BundleList records={bundleWindow.rows} total={data.bundleCount} now={now} clipboard={props.clipboard} actions={bundleActions} />
+                <BundleList records={bundleWindow.rows} statuses={databaseStatuses} total={data.bundleCount} now={now} clipboard={props.clipboard} actions={bundleActions} />
               )}
               <MoreRows hasMore={bundleWindow.hasMore} shown={bundleWindow.rows.length} total={bundleWindow.matched ?? data.bundleCount} what="bundles" onMore={bundleWindow.loadMore} />
               <CheckFileSection open={data.bundleCount === 0} openTab={tabProps.openTab} />

@@ -5,6 +5,8 @@ import { linkTime } from '@/utils/downloads/link-clock';
 import { CopyButton, type ClipboardLike } from './CopyButton';
 import { ActionMenu, type MenuItem } from './ActionMenu';
 import type { BundleRecord } from '@/utils/bundle/types';
+import type { DatabaseStatus } from '@/utils/astra/database-status';
+import { databaseStateText } from '@/utils/downloads/bundle-status-text';
 
 export interface BundleActions {
   /** Saves the kept copy; resolves with the words of the result ("Saved …", or why not). */
@@ -32,8 +34,9 @@ const STATUS_TEXT: Record<BundleRecord['status'], string> = {
  * One bundle: what it is, whether it is good, how long its link lives, and at most four buttons: the one action
  * that fits its state (Copy curl while the link lives, Save copy after), two more, and the rest under "More".
  */
-export function BundleCard(props: { record: BundleRecord; now: number; clipboard: ClipboardLike; actions: BundleActions }) {
+export function BundleCard(props: { record: BundleRecord; databaseStatus?: DatabaseStatus; now: number; clipboard: ClipboardLike; actions: BundleActions }) {
   const { record, now, clipboard, actions } = props;
+  const databaseState = databaseStateText(props.databaseStatus);
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
@@ -104,6 +107,11 @@ export function BundleCard(props: { record: BundleRecord; now: number; clipboard
           <span class={record.downloaded.ok ? 'kept' : 'warning-inline'}> · {record.downloaded.ok ? 'downloaded and verified' : 'last download had a problem'}</span>
         )}
       </div>
+      {databaseState && (
+        <p class="warning-text db-state" data-testid="db-state" data-status={props.databaseStatus}>
+          {databaseState}
+        </p>
+      )}
       {problem && (
         <p class="problem" role="alert">
           <strong>{problem.message}</strong> {problem.hint}

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import type { ClipboardLike } from './CopyButton';
 import type { BundleRecord } from '@/utils/bundle/types';
 import { BundleCard, type BundleActions } from './BundleCard';
+import type { DatabaseStatusMap } from '@/utils/store/database-statuses';
 
 export type { BundleActions } from './BundleCard';
 
@@ -27,7 +28,7 @@ export function groupBundles(records: BundleRecord[]): Group[] {
   return [...groups.values()];
 }
 
-export function BundleList(props: { records: BundleRecord[]; total?: number; now: number; clipboard: ClipboardLike; actions: BundleActions }) {
+export function BundleList(props: { records: BundleRecord[]; statuses?: DatabaseStatusMap; total?: number; now: number; clipboard: ClipboardLike; actions: BundleActions }) {
   const [confirmClear, setConfirmClear] = useState(false);
   if (props.records.length === 0) {
     return (
@@ -53,7 +54,7 @@ export function BundleList(props: { records: BundleRecord[]; total?: number; now
             {group.records
               .filter((record) => record.kind === 'external')
               .map((record) => (
-                <BundleCard key={record.id} record={record} now={props.now} clipboard={props.clipboard} actions={props.actions} />
+                <BundleCard key={record.id} record={record} databaseStatus={record.dbId ? props.statuses?.[record.dbId.toLowerCase()]?.status : undefined} now={props.now} clipboard={props.clipboard} actions={props.actions} />
               ))}
           </ul>
           {group.records.some((record) => record.kind !== 'external') && (
@@ -65,7 +66,7 @@ export function BundleList(props: { records: BundleRecord[]; total?: number; now
                 {group.records
                   .filter((record) => record.kind !== 'external')
                   .map((record) => (
-                    <BundleCard key={record.id} record={record} now={props.now} clipboard={props.clipboard} actions={props.actions} />
+                    <BundleCard key={record.id} record={record} databaseStatus={record.dbId ? props.statuses?.[record.dbId.toLowerCase()]?.status : undefined} now={props.now} clipboard={props.clipboard} actions={props.actions} />
                   ))}
               </ul>
             </details>

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { BUNDLE_KINDS, bundleObjectKey } from './bundle-links';
 import { handleConsole } from './console-host';
 import { handleDevopsApi } from './devops-api';
-import { DATABASES, ORG, ROLES } from './fixtures';
+import { DATABASES, ORG, ROLES, type DatabaseStatus } from './fixtures';
 import { API_HOST, ASTRA_HOST, ASTRA_ORIGIN, STORAGE_HOST } from './hosts';
 import { readBody, sendJson } from './http-io';
 import { bundleHost, makeBundle } from './make-bundle';
@@ -45,6 +45,8 @@ export interface Replica {
   chromiumArgs: string[];
   setFaults(f: Partial<Faults>): void;
   resetFaults(): void;
+  /** Hibernates or resumes a database (ACTIVE signs links; any other status answers 409 on secureBundleURL). */
+  setDatabaseStatus(dbId: string, status: DatabaseStatus): void;
   /** The exact bytes storage serves for this database and region (all four link kinds serve them). */
   bundleFor(dbId: string, region: string): Uint8Array;
   issuedTokens: IssuedToken[];
@@ -99,7 +101,8 @@ export async function startReplica(opts: { port?: number; faults?: Partial<Fault
 
   const state: ReplicaState = {
     org: ORG,
-    databases: DATABASES,
+    // Copies: a test that changes a database's status changes it in this replica only.
+    databases: DATABASES.map((db) => ({ ...db })),
     roles: ROLES,
     faults: { ...DEFAULT_FAULTS, ...opts.faults },
     signer: createStorageSigner(),
@@ -116,6 +119,11 @@ export async function startReplica(opts: { port?: number; faults?: Partial<Fault
     },
     resetFaults() {
       state.faults = { ...DEFAULT_FAULTS };
+    },
+    setDatabaseStatus(dbId: string, status: DatabaseStatus) {
+      const db = state.databases.find((d) => d.id === dbId);
+      if (!db) throw new Error(`the replica has no database ${dbId}`);
+      db.status = status;
     },
   };
   const requests: RequestRecord[] = [];
@@ -172,6 +180,7 @@ export async function startReplica(opts: { port?: number; faults?: Partial<Fault
     chromiumArgs: [`--host-resolver-rules=${hostRules}`, `--ignore-certificate-errors-spki-list=${tls.spkiHash}`],
     setFaults: controls.setFaults,
     resetFaults: controls.resetFaults,
+    setDatabaseStatus: controls.setDatabaseStatus,
     bundleFor(dbId: string, region: string) {
       const bytes = bundles.get(`${dbId}/${region}`);
       if (!bytes) throw new Error(`the replica has no bundle for database ${dbId} in region ${region}`);

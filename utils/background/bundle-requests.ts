@@ -7,6 +7,8 @@ import { fail } from '../shared/result';
 import { findBundleByLink } from '../store/queries';
 import { deleteBundles } from '../store/writes';
 import { summarize } from './keep-bundle';
+import { readDatabaseStatuses, type DatabaseStatusMap } from '../store/database-statuses';
+import type { BundleSummary } from '../bundle/types';
 import type { Routes } from './request-table';
 import type { BackgroundServices } from './services';
 
@@ -15,6 +17,11 @@ async function removeBundles(services: BackgroundServices, ids: string[] | 'all'
   services.announce('bundles', { bundleIds: removed.bundleIds, warningIds: removed.warningIds });
   if (removed.warningIds.length) services.announce('warnings', { bundleIds: removed.bundleIds, warningIds: removed.warningIds });
   return { ok: true };
+}
+
+function withDatabaseStatus(summary: BundleSummary, dbId: string | undefined, statuses: DatabaseStatusMap): BundleSummary {
+  const status = dbId ? statuses[dbId.toLowerCase()]?.status : undefined;
+  return status ? { ...summary, databaseStatus: status } : summary;
 }
 
 export const bundleRoutes: Routes<'bundle-summaries' | 'save-bundle-copy' | 'delete-bundle' | 'clear-bundles'> = {
@@ -29,8 +36,8 @@ export const bundleRoutes: Routes<'bundle-summaries' | 'save-bundle-copy' | 'del
         const parsed = parseBundleLink(url, { trustedHosts: services.trustedHosts });
         return parsed.ok ? parsed.value.url : url;
       });
-      const records = await Promise.all(normalized.map((url) => findBundleByLink(db, url)));
-      return records.flatMap((record) => (record ? [summarize(record)] : []));
+      const [records, statuses] = await Promise.all([Promise.all(normalized.map((url) => findBundleByLink(db, url))), readDatabaseStatuses(db)]);
+      return records.flatMap((record) => (record ? [withDatabaseStatus(summarize(record), record.dbId, statuses)] : []));
     },
   },
   'save-bundle-copy': {

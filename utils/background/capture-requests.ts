@@ -15,6 +15,7 @@ import { parseTokenFile } from '../token/token-file';
 import { limitCaptures, type LimitedCaptures } from './capture-limits';
 import { keepBundles } from './keep-bundle';
 import { keepTokens } from './keep-token';
+import { learnDatabaseStatus } from './learn-database-status';
 import type { Routes } from './request-table';
 import type { BackgroundServices } from './services';
 
@@ -99,6 +100,7 @@ export const captureRoutes: Routes<'page-response' | 'inject-console-ui' | 'capt
       const links = mightContainBundleLinks(response.body) ? findBundleLinks(response.body) : [];
       const tokens = mightContainTokens(response.body) ? findTokens(response.body) : [];
       if (mightContainRoleNames(response.url, response.body)) await learnRoleNames(await services.db(), findRoleNames(response.url, response.body));
+      await learnDatabaseStatus(services, response);
       const kept = await keepCaptures(services, links, tokens, pageOf(request.page), 'network', sender.tab?.id);
       return { links: kept.links, tokens: kept.tokens };
     },

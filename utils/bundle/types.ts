@@ -1,6 +1,7 @@
 import type { Problem } from '../shared/result';
 
 import type { CaptureSource } from '../astra/types';
+import type { DatabaseStatus } from '../astra/database-status';
 export type StorageService = 's3' | 'gcs' | 'azure';
 
 export type SigningScheme = 's3-sigv4' | 's3-legacy' | 'gcs-v4' | 'gcs-v2' | 'azure-sas';
@@ -67,4 +68,6 @@ export interface BundleSummary {
   /** Storage's own words when it sent an error document ("AccessDenied: Request has expired"). */
   storageSaid?: string;
   hasCopy: boolean;
+  /** The database's state as the console's API last said it (utils/astra/database-status.ts). */
+  databaseStatus?: DatabaseStatus;
 }

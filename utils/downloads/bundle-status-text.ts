@@ -5,6 +5,7 @@
 import { formatBytes, formatDate } from '../shared/format';
 import { linkTime } from './link-clock';
 import type { BundleSummary } from '../bundle/types';
+import type { DatabaseStatus } from '../astra/database-status';
 
 export type PanelAction = 'save-copy' | 'check-again';
 
@@ -66,4 +67,25 @@ export function describeBundleStatus(summary: BundleSummary | undefined, now: nu
     // A bundle that arrived whole and is wrong stays wrong when fetched again: only the copy helps.
     actions: save,
   };
+}
+
+const DATABASE_STATE_TEXT: Partial<Record<DatabaseStatus, string>> = {
+  HIBERNATED: 'Hibernated: drivers fail until you resume it in the console.',
+  HIBERNATING: 'Hibernating: drivers fail until you resume it in the console.',
+  RESUMING: 'Resuming: drivers connect once it is active again, usually within minutes.',
+  PARKED: 'Parked: drivers fail until you unpark it in the console.',
+  PARKING: 'Parking: drivers fail until you unpark it in the console.',
+  UNPARKING: 'Unparking: drivers connect once it is active again.',
+  PENDING: 'Being created: drivers connect once it is active.',
+  INITIALIZING: 'Being created: drivers connect once it is active.',
+  MAINTENANCE: 'In maintenance: connections may fail until it is active again.',
+  RESIZING: 'Resizing: connections may be slow or fail for a while.',
+  TERMINATING: 'Terminating: this bundle will not connect again.',
+  TERMINATED: 'Terminated: this bundle will never connect again.',
+  ERROR: 'In error: drivers may fail; open the database in the console.',
+};
+
+/** The database's state in one line, for its cards and the panel; nothing while it is active or unknown. */
+export function databaseStateText(status: DatabaseStatus | undefined): string | undefined {
+  return status ? DATABASE_STATE_TEXT[status] : undefined;
 }

@@ -5,11 +5,15 @@
  * the page gets the original Response at once, bodies are read from a clone, large or streaming
  * bodies are skipped, and any error inside the hook is swallowed.
  */
+import { mightContainDatabaseStatus } from '../astra/database-status';
 import { MAX_SCANNED_BODY, PAGE_RESPONSE_EVENT, type PageResponse } from '../protocol/messages';
 
-/** Cheap test: only bodies that could hold a bundle link, a token or role names are handed over. */
+/** Cheap test: only bodies that could hold a bundle link, a token, role names or a database status are handed over. */
 export function isWorthScanning(body: string): boolean {
-  return body.length <= MAX_SCANNED_BODY && (body.includes('secure-connect') || body.includes('AstraCS:') || body.includes('"roles"'));
+  return (
+    body.length <= MAX_SCANNED_BODY &&
+    (body.includes('secure-connect') || body.includes('AstraCS:') || body.includes('"roles"') || mightContainDatabaseStatus(body))
+  );
 }
 
 const TEXTUAL = /json|text\/plain|graphql|javascript|xml|html/i;

@@ -130,7 +130,8 @@ export interface BackupProgressMessage {
   total: number;
 }
 
-export type StoreArea = 'bundles' | 'tokens' | 'warnings';
+/** `databases`: the states learned from the console's responses (utils/store/database-statuses.ts). */
+export type StoreArea = 'bundles' | 'tokens' | 'warnings' | 'databases';
 
 /**
  * Announced by the background after every write, to the popup and every console tab: open views redraw from it.
