@@ -9,7 +9,7 @@ import { useNow, useStoreData, type RuntimeLike } from './use-store-data';
 import { useListWindow, type ListOrder, type ListSource } from './use-list-window';
 import { MoreRows } from './MoreRows';
 import { StorageSpace, type StorageLike } from './StorageSpace';
-import { bundleSummaries, countBundles, countTokens, newestBundles, newestTokens, tokenSummaries, type TokenRow } from '@/utils/store/queries';
+import { bundleSummaries, newestBundles, newestTokens, tokenSummaries, type TokenRow } from '@/utils/store/queries';
 import type { BundleRecord } from '@/utils/bundle/types';
 import { describeSave, followSave, type DownloadsEvents } from './save-result';
 import { CheckFileSection } from './CheckFileSection';
@@ -24,8 +24,8 @@ const TABS: readonly Tab[] = ['bundles', 'tokens', 'warnings', 'backup'];
 const FIRST_ROWS = 8;
 const PAGE_ROWS = 30;
 const ORDER_OF: Record<BundleSort, ListOrder> = { newest: 'newest', database: 'name', expiry: 'expiry' };
-const bundleSource: ListSource<BundleRecord> = { count: countBundles, newest: newestBundles, summaries: bundleSummaries };
-const tokenSource: ListSource<TokenRow> = { count: countTokens, newest: newestTokens, summaries: tokenSummaries };
+const bundleSource: ListSource<BundleRecord> = { newest: newestBundles, summaries: bundleSummaries };
+const tokenSource: ListSource<TokenRow> = { newest: newestTokens, summaries: tokenSummaries };
 
 export interface AppProps {
   openDb: () => Promise<CompanionDb>;
@@ -62,8 +62,8 @@ export function App(props: AppProps) {
   const [query, setQuery] = useState('');
   const [sort, setSort] = useState<BundleSort>('newest');
   const q = query.trim().toLowerCase();
-  const bundleWindow = useListWindow(bundleSource, data.db, { active: tab === 'bundles', query: q, order: ORDER_OF[sort], version: data.version, firstPage: FIRST_ROWS, pageSize: PAGE_ROWS });
-  const tokenWindow = useListWindow(tokenSource, data.db, { active: tab === 'tokens', query: q, order: 'newest', version: data.version, firstPage: FIRST_ROWS, pageSize: PAGE_ROWS });
+  const bundleWindow = useListWindow(bundleSource, data.db, { active: tab === 'bundles', query: q, order: ORDER_OF[sort], version: data.version, firstPage: FIRST_ROWS, pageSize: PAGE_ROWS, total: data.bundleCount });
+  const tokenWindow = useListWindow(tokenSource, data.db, { active: tab === 'tokens', query: q, order: 'newest', version: data.version, firstPage: FIRST_ROWS, pageSize: PAGE_ROWS, total: data.tokenCount });
   const now = useNow(bundleWindow.rows.some((b) => b.expiresAt !== undefined && b.expiresAt > Date.now() - 1000) || tab === 'tokens');
   const TabComponent = useTabComponent(tab);
   const databaseStatuses = useDatabaseStatuses(data.db, data.version);

@@ -11,7 +11,6 @@ import type { RecordSummary } from '@/utils/store/queries';
 export type ListOrder = 'newest' | 'name' | 'expiry';
 
 export interface ListSource<Row> {
-  count(db: CompanionDb): Promise<number>;
   newest(db: CompanionDb, offset: number, limit: number): Promise<Row[]>;
   summaries(db: CompanionDb, after: string | undefined, limit: number): Promise<Array<RecordSummary<Row>>>;
 }
@@ -85,11 +84,11 @@ function whenWanted(now: boolean, work: () => void): () => void {
 export function useListWindow<Row>(
   source: ListSource<Row>,
   db: CompanionDb | null,
-  options: { active: boolean; query: string; order: ListOrder; version: number; firstPage: number; pageSize: number },
+  options: { active: boolean; query: string; order: ListOrder; version: number; firstPage: number; pageSize: number; total: number },
 ): ListWindow<Row> {
   const { active, query, order, version, firstPage, pageSize } = options;
   const [shown, setShown] = useState(firstPage);
-  const [page, setPage] = useState({ ready: false, rows: [] as Row[], total: 0, version: -1 });
+  const [page, setPage] = useState({ ready: false, rows: [] as Row[], version: -1 });
   const [index, setIndex] = useState<{ version: number; summaries: Array<RecordSummary<Row>> } | null>(null);
   const indexing = useRef<number | null>(null);
   const byIndex = query !== '' || order !== 'newest';
@@ -102,7 +101,7 @@ export function useListWindow<Row>(
   useEffect(() => {
     if (!db || !active || indexCurrent || byIndex) return;
     let stale = false;
-    void Promise.all([source.newest(db, 0, shown), source.count(db)]).then(([rows, total]) => !stale && setPage({ ready: true, rows, total, version }));
+    void source.newest(db, 0, shown).then((rows) => !stale && setPage({ ready: true, rows, version }));
     return () => void (stale = true);
   }, [db, active, indexCurrent, byIndex, shown, version, source]);
 
@@ -132,8 +131,9 @@ export function useListWindow<Row>(
   // A search or another order uses the index even while a newer one is built; plain scrolling waits for the new one.
   const fromIndex = ordered !== null && (byIndex || indexCurrent);
   const rows = useMemo(() => (fromIndex ? ordered!.slice(0, shown).map((s) => s.row) : page.rows), [fromIndex, ordered, shown, page.rows]);
-  const matched = fromIndex ? ordered!.length : byIndex ? null : page.total;
-  const total = indexCurrent ? index!.summaries.length : page.total;
+  // The store's count comes after the first frame: until then a full page means there may be more.
+  const total = indexCurrent ? index!.summaries.length : Math.max(options.total, page.rows.length + (page.rows.length >= shown ? 1 : 0));
+  const matched = fromIndex ? ordered!.length : byIndex ? null : total;
   const hasMore = matched !== null && rows.length < matched;
   const loaded = useRef({ rows: 0, shown });
   loaded.current = { rows: rows.length, shown };

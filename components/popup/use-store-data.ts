@@ -13,7 +13,7 @@ export interface RuntimeLike {
 
 export interface StoreData {
   loading: boolean;
-  /** Counted through the store, never by reading the records. */
+  /** Counted by the store after the first frame (a count walks every entry); until then the last counts seen. */
   bundleCount: number;
   tokenCount: number;
   warnings: WarningRecord[];
@@ -25,14 +25,17 @@ export interface StoreData {
 
 /** Counts and warnings; lists load their own window (use-list-window.ts). Reloads when the background says something changed. */
 export function useStoreData(openDb: () => Promise<CompanionDb>, runtime: RuntimeLike): StoreData {
-  const [state, setState] = useState({ loading: true, bundleCount: 0, tokenCount: 0, warnings: [] as WarningRecord[], version: 0, db: null as CompanionDb | null });
+  const [state, setState] = useState(() => ({ loading: true, ...lastCounts(), warnings: [] as WarningRecord[], version: 0, db: null as CompanionDb | null }));
   const dbRef = useRef<CompanionDb | null>(null);
 
   const refresh = useCallback(async () => {
     const db = (dbRef.current ??= await openDb());
-    const [bundleCount, tokenCount, warnings] = await Promise.all([countBundles(db), countTokens(db), listWarnings(db)]);
-    // One state update: one render, no layout jump between the tab counts.
-    setState((current) => ({ loading: false, bundleCount, tokenCount, warnings, version: current.version + 1, db }));
+    const warnings = await listWarnings(db);
+    setState((current) => ({ ...current, loading: false, warnings, version: current.version + 1, db }));
+    // Counting 10,000 records takes the browser a while: the first frame does not wait for it.
+    const [bundleCount, tokenCount] = await Promise.all([countBundles(db), countTokens(db)]);
+    setState((current) => ({ ...current, bundleCount, tokenCount }));
+    rememberCounts({ bundleCount, tokenCount });
   }, [openDb]);
 
   // A layout effect: the reads start right after the first render, not a frame later.
@@ -56,6 +59,27 @@ export function useStoreData(openDb: () => Promise<CompanionDb>, runtime: Runtim
   }, [refresh, runtime]);
 
   return { ...state, refresh };
+}
+
+const COUNTS_KEY = 'astra-companion-counts';
+
+/** The counts the popup showed last time (page-local, no secret): the tabs show them at once, corrected a moment later. */
+function lastCounts(): { bundleCount: number; tokenCount: number } {
+  try {
+    const saved = JSON.parse(globalThis.localStorage?.getItem(COUNTS_KEY) ?? 'null') as { bundleCount?: unknown; tokenCount?: unknown } | null;
+    if (typeof saved?.bundleCount === 'number' && typeof saved.tokenCount === 'number') return { bundleCount: saved.bundleCount, tokenCount: saved.tokenCount };
+  } catch {
+    // no storage, or something else in it: start from zero
+  }
+  return { bundleCount: 0, tokenCount: 0 };
+}
+
+function rememberCounts(counts: { bundleCount: number; tokenCount: number }): void {
+  try {
+    globalThis.localStorage?.setItem(COUNTS_KEY, JSON.stringify(counts));
+  } catch {
+    // the counts are only a head start
+  }
 }
 
 /** The current time, ticking every second while `active`; countdowns need nothing more. */

