@@ -1,13 +1,13 @@
 /** Firefox: export everything, import it into a fresh profile, and the store comes back with the token's secret. */
 import assert from 'node:assert/strict';
 import JSZip from 'jszip';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { ElementHandle, Page } from 'puppeteer-core';
 import { DB, ORG, startReplica, STORAGE_HOST, type Replica } from '../replica/server';
-import { assertNoExtensionErrors, click, startFirefox, textOf, waitForText, waitUntil, type FirefoxSession } from './firefox-session';
+import { assertNoExtensionErrors, click, downloadsNow, newDownload, startFirefox, textOf, waitForText, waitUntil, type FirefoxSession } from './firefox-session';
 
 const PASSPHRASE = 'export passphrase for tests';
 
@@ -16,11 +16,6 @@ before(async () => {
   replica = await startReplica({ port: 0 });
 });
 after(() => replica?.close());
-
-const finished = (dir: string) => {
-  const names = readdirSync(dir);
-  return names.some((name) => name.endsWith('.part')) ? [] : names;
-};
 
 async function fill(page: Page, selector: string, value: string) {
   await page.click(selector);
@@ -32,9 +27,10 @@ async function exportAll(firefox: FirefoxSession, popup: Page): Promise<Uint8Arr
   await popup.waitForSelector('#export-passphrase');
   await fill(popup, '#export-passphrase', PASSPHRASE);
   await fill(popup, '#export-passphrase-repeat', PASSPHRASE);
-  const before = new Set(finished(firefox.downloadDir));
+  const before = downloadsNow(firefox);
   await click(popup, 'Export everything');
-  const name = await waitUntil('the export in the download folder', () => finished(firefox.downloadDir).find((file) => !before.has(file) && file.endsWith('.zip')));
+  const name = await newDownload(firefox, before, 30_000);
+  assert.match(name, /\.zip$/);
   return new Uint8Array(readFileSync(path.join(firefox.downloadDir, name)));
 }
 

@@ -1,11 +1,11 @@
 /** Firefox: the download guard on Firefox's downloads API, and the expired-link warning in every place it shows. */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'puppeteer-core';
 import { DB, ORG, startReplica, type Replica } from '../replica/server';
-import { assertNoExtensionErrors, attributeOf, click, control, startFirefox, textOf, waitForText, waitUntil, type FirefoxSession } from './firefox-session';
+import { assertNoExtensionErrors, attributeOf, click, control, downloadsNow, newDownload, startFirefox, textOf, waitForText, waitUntil, type FirefoxSession } from './firefox-session';
 
 const connect = `https://astra.datastax.com/org/${ORG.id}/database/${DB.inventory.id}/connect`;
 const region = DB.inventory.datacenters[0]!.region;
@@ -24,12 +24,6 @@ after(async () => {
   await firefox?.close();
   await replica?.close();
 });
-
-/** Files in the download folder once no download is still writing (Firefox writes `name.part` beside `name`). */
-const finished = () => {
-  const names = readdirSync(firefox.downloadDir);
-  return names.some((name) => name.endsWith('.part')) ? [] : names;
-};
 
 /** Opens Get Bundle and waits until Astra Companion has verified the link the dialog shows. */
 async function openVerifiedDialog(): Promise<Page> {
@@ -50,8 +44,9 @@ function badgeText(popup: Page): Promise<string> {
 test('a download before expiry: no warning, no badge, and the popup marks the bundle downloaded and verified', async () => {
   replica.resetFaults();
   const page = await openVerifiedDialog();
+  const before = downloadsNow(firefox);
   await click(page, 'Download Secure Bundle');
-  await waitUntil('the bundle in the download folder', () => finished().includes('secure-connect-inventory.zip'));
+  assert.equal(await newDownload(firefox, before), 'secure-connect-inventory.zip');
   assert.deepEqual(new Uint8Array(readFileSync(path.join(firefox.downloadDir, 'secure-connect-inventory.zip'))), replica.bundleFor(DB.inventory.id, region));
   const popup = await firefox.openPopup();
   await waitForText(popup, row, /downloaded and verified/, 20_000);
@@ -81,10 +76,11 @@ test('a download started after expiry: an expired-link warning in the popup, on 
   assert.doesNotMatch(warning, /No warnings/);
   await waitUntil('the badge to count the warning', async () => (await badgeText(popup)) === '1');
 
-  const before = new Set(finished());
+  const before = downloadsNow(firefox);
   const save = await control(popup, 'Save the verified copy', '[data-testid="warning-row"]');
   await save.click();
-  const saved = await waitUntil('the kept copy in the download folder', () => finished().find((name) => !before.has(name) && name.startsWith('secure-connect-inventory')), 15_000);
+  const saved = await newDownload(firefox, before);
+  assert.match(saved, /^secure-connect-inventory.*\.zip$/);
   assert.deepEqual(new Uint8Array(readFileSync(path.join(firefox.downloadDir, saved))), replica.bundleFor(DB.inventory.id, region));
   await popup.close();
   await page.close();

@@ -4,7 +4,7 @@
  * CONNECT proxy (Firefox preferences; the manifest stays unchanged). Flags and prefs: shared/TOOLCHAIN.md.
  */
 import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { API_HOST, ASTRA_HOST, STORAGE_HOST, type Replica } from '../replica/server';
@@ -137,6 +137,28 @@ async function answerSaveDialogs(browser: Browser, dir: string): Promise<void> {
   if (answer.result.type !== 'success') throw new Error(`Could not answer Save As dialogs: ${JSON.stringify(answer.result)}`);
 }
 
+/**
+ * The name of a file that appeared in the download folder since `before` and is complete: no `.part` beside it,
+ * not empty, and the same size on two looks (Firefox creates the target before it writes it).
+ */
+export async function newDownload(session: FirefoxSession, before: Set<string>, timeoutMs = 15_000): Promise<string> {
+  let last = '';
+  return waitUntil('a finished download', () => {
+    const names = readdirSync(session.downloadDir);
+    const name = names.find((file) => !before.has(file) && !file.endsWith('.part') && !names.includes(`${file}.part`));
+    if (!name) return false;
+    const seen = `${name}:${statSync(path.join(session.downloadDir, name)).size}`;
+    const settled = seen === last && !seen.endsWith(':0');
+    last = seen;
+    return settled ? name : false;
+  }, timeoutMs);
+}
+
+/** The download folder's names now, to pass to `newDownload`. */
+export function downloadsNow(session: FirefoxSession): Set<string> {
+  return new Set(readdirSync(session.downloadDir));
+}
+
 /** Fails with the lines Firefox printed when one of our scripts threw. */
 export function assertNoExtensionErrors(session: FirefoxSession): void {
   if (session.extensionErrors.length) throw new Error(`Uncaught errors from the extension:\n${session.extensionErrors.join('\n')}`);
@@ -170,11 +192,11 @@ const DEEP_QUERY = `function (css) {
   return null;
 }`;
 
-/** Text of the first element matching `selector`, through open shadow roots, its own shadow root included. */
+/** What a user reads in the first element matching `selector` (through open shadow roots, aria-hidden parts left out). */
 export function textOf(page: Page, selector: string): Promise<string | null> {
   return page.evaluate(`(() => {
     const element = (${DEEP_QUERY})(${JSON.stringify(selector)});
-    return element ? (element.shadowRoot?.textContent ?? '') + (element.textContent ?? '') : null;
+    return element ? (${READ_TEXT})(element) : null;
   })()`) as Promise<string | null>;
 }
 
@@ -191,14 +213,26 @@ export function waitForText(page: Page, selector: string, pattern: RegExp, timeo
   }, timeoutMs);
 }
 
+// Page-side: the text a user reads, through open shadow roots, without aria-hidden parts (a steady-width button
+// holds all its labels, hidden but one), styles or scripts.
+const READ_TEXT = `function readText(node) {
+  if (node.nodeType === 3) return node.data;
+  if (node.nodeType !== 1 && node.nodeType !== 11) return '';
+  if (node.nodeType === 1 && (node.getAttribute('aria-hidden') === 'true' || node.localName === 'style' || node.localName === 'script')) return '';
+  let text = node.shadowRoot ? readText(node.shadowRoot) : '';
+  for (const child of node.childNodes) text += readText(child);
+  return text;
+}`;
+
 // Page-side source as text: tsx would wrap a function's inner names in a helper the page does not have.
 const FIND_CONTROL = `function (css, wanted) {
+  const readText = ${READ_TEXT};
   const matches = (label) => (wanted.text !== undefined ? label === wanted.text : new RegExp(wanted.regex, wanted.flags).test(label));
   const roots = [...document.querySelectorAll(css)];
   while (roots.length) {
     const root = roots.shift();
     for (const candidate of root.querySelectorAll('button, a, [role="tab"], [role="menuitem"], summary, label')) {
-      const label = (candidate.getAttribute('aria-label') ?? candidate.textContent ?? '').trim().replace(/\\s+/g, ' ');
+      const label = (candidate.getAttribute('aria-label') ?? readText(candidate)).trim().replace(/\\s+/g, ' ');
       if (matches(label)) return candidate;
     }
     for (const child of root.querySelectorAll('*')) if (child.shadowRoot) roots.push(child.shadowRoot);

@@ -1,10 +1,10 @@
 /** Firefox: a generated token is captured at once, and the popup's CSV is the console's own GeneratedToken.csv. */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { ORG, startReplica, type Replica } from '../replica/server';
-import { assertNoExtensionErrors, click, pasteClipboard, startFirefox, textOf, waitForText, waitUntil, type FirefoxSession } from './firefox-session';
+import { assertNoExtensionErrors, click, downloadsNow, newDownload, pasteClipboard, startFirefox, textOf, waitForText, waitUntil, type FirefoxSession } from './firefox-session';
 
 const tokensPage = `https://astra.datastax.com/org/${ORG.id}/settings/tokens`;
 const PANEL = '[data-testid="astra-companion-token-panel"]';
@@ -22,12 +22,6 @@ after(async () => {
   await replica?.close();
 });
 
-/** Finished files in the download folder (none while Firefox still writes a `.part`). */
-const finished = () => {
-  const names = readdirSync(firefox.downloadDir);
-  return names.some((name) => name.endsWith('.part')) ? [] : names;
-};
-
 test("older console: the token is saved at once without showing its secret, and the popup's CSV is the console's own file", async () => {
   const page = await firefox.openPage(`${tokensPage}/classic`);
   await page.select('select', (await page.$$eval('select option', (options) => options.find((o) => o.textContent === 'Database Administrator')?.getAttribute('value'))) ?? '');
@@ -37,8 +31,10 @@ test("older console: the token is saved at once without showing its secret, and 
   assert.match(panel, new RegExp(`client id ${issued.clientId}`));
   assert.ok(!panel.includes(issued.secret), 'the in-page confirmation never shows the secret');
 
+  const beforeConsole = downloadsNow(firefox);
   await click(page, 'Download Token Details');
-  const consoleFile = await waitUntil('the console\'s GeneratedToken.csv', () => finished().includes('GeneratedToken.csv') && 'GeneratedToken.csv');
+  const consoleFile = await newDownload(firefox, beforeConsole);
+  assert.equal(consoleFile, 'GeneratedToken.csv');
   const consoleCsv = readFileSync(path.join(firefox.downloadDir, consoleFile), 'utf8');
   assert.ok(consoleCsv.includes(issued.secret));
 
@@ -48,9 +44,9 @@ test("older console: the token is saved at once without showing its secret, and 
   await waitForText(popup, row, /Database Administrator/);
   assert.equal((await popup.$$('[data-testid="token-row"]')).length, 1, 'the console file is the same token, not a second record');
   assert.ok(!(await popup.content()).includes(issued.secret));
-  const before = new Set(finished());
+  const before = downloadsNow(firefox);
   await click(popup, 'Download CSV', row);
-  const ours = await waitUntil('the popup\'s CSV in the download folder', () => finished().find((name) => !before.has(name)));
+  const ours = await newDownload(firefox, before);
   assert.match(ours, /^GeneratedToken.*\.csv$/);
   assert.equal(readFileSync(path.join(firefox.downloadDir, ours), 'utf8'), consoleCsv);
 
