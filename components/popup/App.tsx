@@ -16,6 +16,7 @@ import { CheckFileSection } from './CheckFileSection';
 import { useShownBundleCount } from './use-shown-count';
 import markUrl from '@/assets/icon.svg';
 import { useDatabaseStatuses } from './use-database-statuses';
+import { kitTokenChoices } from './kit-token-choices';
 
 type Tab = 'bundles' | 'tokens' | 'warnings' | 'backup';
 type BundleSort = 'newest' | 'database' | 'expiry';
@@ -87,10 +88,11 @@ export function App(props: AppProps) {
       }, 'the bundle');
       return outcome ? describeSave(outcome) : refused;
     },
-    async exportWithSnippets(id: string) {
-      const answer = await askBackground(props.runtime, 'export-database', { id });
-      return answer.ok ? `Saving ${answer.value.fileName} (bundle + driver snippets)…` : `${answer.error.message} ${answer.error.hint}`;
+    async exportWithSnippets(id: string, tokenId?: string) {
+      const answer = await askBackground(props.runtime, 'export-database', tokenId ? { id, tokenId } : { id });
+      return answer.ok ? `Saving ${answer.value.fileName} (bundles, .env${tokenId ? ' with your token' : ''}, snippets)…` : `${answer.error.message} ${answer.error.hint}`;
     },
+    kitTokens: () => kitTokenChoices(props.runtime, data.db),
     // Writes go through the background, which owns the store and announces the change to every open view.
     async remove(id: string) {
       await askBackground(props.runtime, 'delete-bundle', { id });

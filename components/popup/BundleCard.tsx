@@ -4,6 +4,7 @@ import { formatBytes, formatDate, formatRelative } from '@/utils/shared/format';
 import { linkTime } from '@/utils/downloads/link-clock';
 import { CopyButton, type ClipboardLike } from './CopyButton';
 import { ActionMenu, type MenuItem } from './ActionMenu';
+import { KitExport, type KitTokenChoices } from './KitExport';
 import type { BundleRecord } from '@/utils/bundle/types';
 import type { DatabaseStatus } from '@/utils/astra/database-status';
 import { databaseStateText } from '@/utils/downloads/bundle-status-text';
@@ -11,7 +12,9 @@ import { databaseStateText } from '@/utils/downloads/bundle-status-text';
 export interface BundleActions {
   /** Saves the kept copy; resolves with the words of the result ("Saved …", or why not). */
   saveCopy(id: string): Promise<string | null>;
-  exportWithSnippets(id: string): Promise<string | null>;
+  /** The connection kit; `tokenId`: a kept token the background writes into its `.env`. */
+  exportWithSnippets(id: string, tokenId?: string): Promise<string | null>;
+  kitTokens(): Promise<KitTokenChoices>;
   remove(id: string): Promise<void>;
   clearAll(): Promise<void>;
 }
@@ -40,6 +43,7 @@ export function BundleCard(props: { record: BundleRecord; databaseStatus?: Datab
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [choosingKit, setChoosingKit] = useState(false);
   const clock = linkTime(record.expiresAt, now);
   const alive = clock.alive;
   const commands = bundleCommands(record.link, record.fileName);
@@ -80,7 +84,7 @@ export function BundleCard(props: { record: BundleRecord; databaseStatus?: Datab
         ]
       : []),
     ...(record.hasCopy
-      ? [{ label: 'Export with snippets', run: () => run('Exporting…', () => actions.exportWithSnippets(record.id)), title: 'A zip with the bundle and ready cqlsh, Python, Java and Node.js snippets' }]
+      ? [{ label: 'Export connection kit…', run: () => setChoosingKit(true), title: "A zip with the database's bundles, a .env and ready cqlsh, Python, Java, Node.js and Data API snippets" }]
       : []),
     { label: 'Delete…', danger: true, run: () => setConfirmDelete(true) },
   ];
@@ -118,6 +122,16 @@ export function BundleCard(props: { record: BundleRecord; databaseStatus?: Datab
         </p>
       )}
       {!problem && warning && <p class="warning-text">{warning.message}</p>}
+      {choosingKit && (
+        <KitExport
+          choices={actions.kitTokens}
+          onCancel={() => setChoosingKit(false)}
+          onExport={(tokenId) => {
+            setChoosingKit(false);
+            void run('Exporting…', () => actions.exportWithSnippets(record.id, tokenId));
+          }}
+        />
+      )}
       {confirmDelete ? (
         <div class="actions confirm">
           <span>Delete {record.fileName} and its kept copy?</span>

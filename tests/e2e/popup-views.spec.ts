@@ -45,7 +45,7 @@ test('bundle cards: Copy curl leads while the link lives, at most four buttons, 
 
   await row.getByRole('button', { name: /^More for/ }).click();
   const menu = row.getByRole('menu');
-  await expect(menu.getByRole('menuitem')).toHaveText(['Copy wget', 'Copy PowerShell', 'Export with snippets', 'Delete…']);
+  await expect(menu.getByRole('menuitem')).toHaveText(['Copy wget', 'Copy PowerShell', 'Export connection kit…', 'Delete…']);
   await menu.getByRole('menuitem', { name: 'Copy wget' }).click();
   await expect(row.getByRole('status')).toHaveText('Copied the wget command.');
   expect(await popup.evaluate(() => navigator.clipboard.readText())).toMatch(/^wget /);
