@@ -149,6 +149,8 @@ describe('scb-check --probe against a mutual-TLS metadata service', () => {
     const { status, lines } = await probeText(good, '--connect-to', `127.0.0.1:${closed}`);
     expect(status).toBe(1);
     expect(lines[1]).toMatch(/^ {2}probe FAILED at tcp, probe-unreachable: .*refused \(ECONNREFUSED\)\. This usually means the database is hibernated or parked, its IP access list leaves this computer out, or a firewall blocks port 29080\./);
+    expect(lines.join('\n')).toContain("resume it if it is Hibernated or Parked");
+    expect(lines.join('\n')).toContain("Astra Companion's bundle cards show the database's state");
   });
 
   it('gives up on a server that accepts the connection and never speaks (probe-timeout at tls)', async () => {
@@ -173,6 +175,7 @@ describe('scb-check --probe against a mutual-TLS metadata service', () => {
     const { status, lines } = await probeText(bundle);
     expect(status).toBe(1);
     expect(lines[1]).toMatch(/^ {2}probe FAILED at dns, probe-dns: The database's host .*\.invalid does not resolve \(ENOTFOUND\)\. This usually means the database was terminated or deleted/);
+    expect(lines.join('\n')).toContain('whether it is Terminated or Hibernated');
   });
 
   it('skips the probe of a bundle without a key, says why, and exits 1', async () => {

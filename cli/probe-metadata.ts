@@ -232,7 +232,7 @@ export async function probeMetadata(target: ProbeTarget, options: ProbeOptions):
 const UNREACHABLE_USUALLY =
   'This usually means the database is hibernated or parked, its IP access list leaves this computer out, or a firewall blocks port 29080.';
 const UNREACHABLE_HINT =
-  "Open the database in the Astra console: resume it if it is Hibernated or Parked, and add this computer's address to its IP access list if it has one; otherwise allow outgoing TCP port 29080 (and 29042 for CQL) on this network.";
+  "Open the database in the Astra console: resume it if it is Hibernated or Parked, and add this computer's address to its IP access list if it has one; otherwise allow outgoing TCP port 29080 (and 29042 for CQL) on this network. Astra Companion's bundle cards show the database's state once the console has shown the database.";
 
 function dnsProblem(host: string, code: string, viaConnectTo: boolean): Problem<'probe-dns'> {
   if (code === 'EAI_AGAIN') {
@@ -252,7 +252,7 @@ function dnsProblem(host: string, code: string, viaConnectTo: boolean): Problem<
   return {
     code: 'probe-dns',
     message: `The database's host ${host} does not resolve${code ? ` (${code})` : ''}. This usually means the database was terminated or deleted, or the bundle's config.json was edited and its host mistyped.`,
-    hint: "Check in the Astra console that the database still exists (a terminated database's bundles never work again); if it does, download a fresh bundle from its Connection details page.",
+    hint: "Check in the Astra console that the database still exists (a terminated database's bundles never work again); if it does, download a fresh bundle from its Connection details page. Astra Companion's bundle cards show whether it is Terminated or Hibernated once the console has shown the database.",
   };
 }
 
