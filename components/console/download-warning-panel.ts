@@ -154,11 +154,13 @@ export function watchDownloadWarnings(env: DownloadWarningEnv, signal: AbortSign
       if (slot) slot.append(panel.host);
       else env.document.body.append(panel.host);
       placedIn = slot;
+      // In the dialog it lands under the verdict, often below its scrolled part: bring it into view once.
+      if (slot) requestAnimationFrame(() => panel?.host.scrollIntoView?.({ block: 'nearest' }));
     }
     // Redraws once a second while shown: the countdown of "Download again", and the dialog opening or closing.
     timer ??= setInterval(draw, 1000);
     panel.setTone('bad');
-    const closeButton = el('button', { type: 'button', class: 'close', 'aria-label': 'Close' }, '\u00D7');
+    const closeButton = el('button', { type: 'button', class: 'close', 'aria-label': 'Close the Astra Companion warning' }, '\u00D7');
     onUserClick(closeButton, close);
     const entries = [...shown.values()].reverse().slice(0, 3);
     const at = now();

@@ -1,3 +1,4 @@
+import { ActionMenu, type MenuItem } from './ActionMenu';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Problem, Result } from '@/utils/shared/result';
 import { formatCountdown, formatRelative } from '@/utils/shared/format';
@@ -147,6 +148,65 @@ function LabelEditor(props: { token: ShownToken; onSave(label: string): Promise<
       >
         <span aria-hidden="true">✎</span> {token.label ? 'Edit' : 'Add label'}
       </button>
+    </div>
+  );
+}
+
+/**
+ * A token card's buttons: Copy token leads (what people come for), Reveal and Copy secret beside it, the files and
+ * Delete under "More": four at most. Copy buttons keep their width when they say "Copied".
+ */
+function TokenActions(props: {
+  locked: boolean;
+  busy: Busy;
+  copied: 'token' | 'secret' | null;
+  revealed: boolean;
+  hasSecret: boolean;
+  clientId: string;
+  factsId: string;
+  confirmDelete: boolean;
+  secretTitle?: string;
+  onReveal(): void;
+  onCopy(what: 'token' | 'secret'): void;
+  onDownload(format: 'csv' | 'json'): void;
+  onDelete(): void;
+}) {
+  const { locked, busy } = props;
+  const steady = (label: string, shown: boolean, busyLabel?: string) => (
+    <>
+      <span class={shown ? 'held' : 'shown'} aria-hidden={shown ? 'true' : undefined}>
+        {busyLabel ?? label}
+      </span>
+      <span class={shown ? 'shown' : 'held'} aria-hidden={shown ? undefined : 'true'}>
+        Copied
+      </span>
+    </>
+  );
+  const menu: MenuItem[] = [
+    { label: busy === 'csv' ? 'Saving CSV…' : 'Download CSV', disabled: locked || busy !== null, title: locked ? LOCKED_NOTE : "Save the token details as a CSV file like the console's GeneratedToken.csv", run: () => props.onDownload('csv') },
+    { label: busy === 'json' ? 'Saving JSON…' : 'Download JSON', disabled: locked || busy !== null, title: locked ? LOCKED_NOTE : "Save the token details as a JSON file like the console's token.json", run: () => props.onDownload('json') },
+    ...(props.confirmDelete ? [] : [{ label: 'Delete…', danger: true, run: props.onDelete }]),
+  ];
+  return (
+    <div class="tok-actions actions">
+      <button type="button" class="btn steady primary" disabled={locked || busy !== null} title={locked ? LOCKED_NOTE : 'Copy the token (AstraCS:…)'} onClick={() => props.onCopy('token')}>
+        {steady('Copy token', props.copied === 'token')}
+      </button>
+      <button
+        type="button"
+        class="btn"
+        aria-pressed={props.revealed}
+        aria-controls={props.factsId}
+        disabled={locked || (busy !== null && busy !== 'reveal')}
+        title={locked ? LOCKED_NOTE : props.revealed ? 'Hide the token and secret' : `Show the token and secret for ${REVEAL_MS / 1000} seconds`}
+        onClick={props.onReveal}
+      >
+        {busy === 'reveal' ? 'Opening…' : props.revealed ? 'Hide' : 'Reveal'}
+      </button>
+      <button type="button" class="btn steady" disabled={locked || !props.hasSecret || busy !== null} title={props.secretTitle ?? 'Copy the client secret'} onClick={() => props.onCopy('secret')}>
+        {steady('Copy secret', props.copied === 'secret')}
+      </button>
+      <ActionMenu label={`More for token ${props.clientId}`} items={menu} />
     </div>
   );
 }
@@ -356,50 +416,21 @@ function TokenRow(props: { token: ShownToken; now: number; locked: boolean; acti
           Visible for {formatCountdown(revealLeft)} more; then hidden again.
         </p>
       )}
-      <div class="tok-actions">
-        <button
-          type="button"
-          class="btn primary"
-          aria-pressed={revealed !== null}
-          aria-controls={factsId}
-          disabled={locked || (busy !== null && busy !== 'reveal')}
-          title={locked ? LOCKED_NOTE : revealed ? 'Hide the token and secret' : `Show the token and secret for ${REVEAL_MS / 1000} seconds`}
-          onClick={toggleReveal}
-        >
-          {busy === 'reveal' ? 'Opening…' : revealed ? 'Hide' : 'Reveal'}
-        </button>
-        <button type="button" class="btn" disabled={locked || busy !== null} title={locked ? LOCKED_NOTE : 'Copy the token (AstraCS:…)'} onClick={() => copy('token')}>
-          {copied === 'token' ? 'Copied' : 'Copy token'}
-        </button>
-        <button type="button" class="btn" disabled={locked || !token.hasSecret || busy !== null} title={secretTitle ?? 'Copy the client secret'} onClick={() => copy('secret')}>
-          {copied === 'secret' ? 'Copied' : 'Copy secret'}
-        </button>
-      </div>
-      <div class="tok-actions tok-actions-files">
-        <button
-          type="button"
-          class="btn"
-          disabled={locked || busy !== null}
-          title={locked ? LOCKED_NOTE : 'Save the token details as a CSV file like the console\'s GeneratedToken.csv'}
-          onClick={() => download('csv')}
-        >
-          {busy === 'csv' ? 'Saving…' : 'Download CSV'}
-        </button>
-        <button
-          type="button"
-          class="btn"
-          disabled={locked || busy !== null}
-          title={locked ? LOCKED_NOTE : 'Save the token details as a JSON file like the console\'s token.json'}
-          onClick={() => download('json')}
-        >
-          {busy === 'json' ? 'Saving…' : 'Download JSON'}
-        </button>
-        {!confirmDelete && (
-          <button ref={deleteRef} type="button" class="btn subtle tok-delete" aria-label={`Delete… token ${token.clientId}`} onClick={() => askDelete(true)}>
-            Delete…
-          </button>
-        )}
-      </div>
+      <TokenActions
+        locked={locked}
+        busy={busy}
+        copied={copied}
+        revealed={revealed !== null}
+        hasSecret={token.hasSecret}
+        clientId={token.clientId}
+        factsId={factsId}
+        confirmDelete={confirmDelete}
+        secretTitle={secretTitle}
+        onReveal={toggleReveal}
+        onCopy={copy}
+        onDownload={download}
+        onDelete={() => askDelete(true)}
+      />
       {confirmDelete && (
         <div class="tok-confirm" role="group" aria-label={`Delete token ${token.clientId}?`}>
           <p>Delete it from Astra Companion? It stays valid in Astra until you revoke it in the console.</p>

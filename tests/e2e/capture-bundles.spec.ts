@@ -55,7 +55,8 @@ async function copyFromPopup(popup: Page, reader: Page, label: string, region: s
 }
 
 test('copy curl from the popup: the live link downloads the exact bundle; after expiry curl fails and writes no file', async ({ context, replica, openPopup }) => {
-  replica.setFaults({ linkLifetimeSeconds: 4 });
+  // Long enough to open the popup and copy on a loaded machine; the test then waits for the expiry.
+  replica.setFaults({ linkLifetimeSeconds: 10 });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: 'https://astra.datastax.com' });
   const page = await context.newPage();
   await page.goto(connect(DB.inventory.id));
@@ -72,7 +73,7 @@ test('copy curl from the popup: the live link downloads the exact bundle; after 
   expect(ok.status).toBe(0);
   expect(new Uint8Array(readFileSync(path.join(live, 'secure-connect-inventory.zip')))).toEqual(replica.bundleFor(DB.inventory.id, region));
 
-  await expect(popup.locator(`[data-testid="bundle-row"][data-region="${region}"][data-kind="external"]`).getByTestId('link-time')).toHaveText(/Link expired/, { timeout: 10_000 });
+  await expect(popup.locator(`[data-testid="bundle-row"][data-region="${region}"][data-kind="external"]`).getByTestId('link-time')).toHaveText(/Link expired/, { timeout: 20_000 });
   // S3 (and the replica) compare whole seconds: the link still works within the second it expires in.
   await popup.waitForTimeout(1500);
   const dead = mkdtempSync(path.join(tmpdir(), 'curl-dead-'));

@@ -85,7 +85,7 @@ test('every popup view in light and dark (screenshots)', async ({ context, openP
   await expect(card(popup, 'us-east1')).toBeVisible();
   for (const scheme of ['light', 'dark'] as const) {
     await popup.emulateMedia({ colorScheme: scheme });
-    const suffix = scheme === 'dark' ? '-dark' : '';
+    const suffix = `-${scheme}`;
     for (const [tab, name] of [
       [/Bundles/, 'popup-bundles'],
       [/Tokens/, 'popup-tokens'],
@@ -101,4 +101,22 @@ test('every popup view in light and dark (screenshots)', async ({ context, openP
     await shoot(popup, `popup-bundle-menu${suffix}`);
     await popup.keyboard.press('Escape');
   }
+});
+
+test('a download cut short while the dialog is open: the warning sits in the dialog under the verdict, Close stays free (screenshot)', async ({ context, replica, downloadDir, shoot }) => {
+  const page = await captureBundle(context, DB.inventory.id);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloadDir, eventsEnabled: true });
+  replica.setFaults({ truncateBodyAt: 4000 });
+  const dialog = page.getByRole('dialog', { name: 'Secure Connect Bundle Download' });
+  await dialog.getByRole('link', { name: 'Download Secure Bundle' }).click();
+  const warning = dialog.getByTestId('download-warning');
+  await expect(warning).toContainText('was cut off: 4,000 of', { timeout: 30_000 });
+  await expect(warning.locator('[data-action="retry-download"]')).toHaveText('Download again');
+  await expect(warning.getByTestId('link-time')).toHaveText(/^Link valid for [0-4]:\d\d$/);
+  // Nothing of ours lies over the dialog's own Close button: a click there closes the dialog.
+  await dialog.getByRole('button', { name: 'Close', exact: true }).scrollIntoViewIfNeeded();
+  await shoot(page, 'console-download-cut-in-dialog');
+  await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+  await expect(dialog).toBeHidden();
 });

@@ -64,7 +64,8 @@ test("older console: the popup's CSV is the console's own GeneratedToken.csv, an
   await saveDownloadsTo(context, popup, downloadDir);
   const rows = popup.getByTestId('token-row');
   await expect(rows).toHaveCount(1);
-  await rows.first().getByRole('button', { name: 'Download CSV' }).click();
+  await rows.first().getByRole('button', { name: /^More for token/ }).click();
+  await rows.first().getByRole('menuitem', { name: 'Download CSV' }).click();
   await expect.poll(() => finished(downloadDir), { timeout: 10_000 }).toHaveLength(1);
   expect(readFileSync(path.join(downloadDir, finished(downloadDir)[0]!), 'utf8')).toBe(consoleCsv);
   await expect(rows).toHaveCount(1);

@@ -130,8 +130,10 @@ test('attack 10: token files saved from the popup leave no secret in the downloa
   await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloadDir, eventsEnabled: true });
   await popup.getByRole('tab', { name: /Tokens/ }).click();
   const row = popup.getByTestId('token-row').first();
-  await row.getByRole('button', { name: 'Download CSV' }).click();
-  await row.getByRole('button', { name: 'Download JSON' }).click();
+  await row.getByRole('button', { name: /^More for token/ }).click();
+  await row.getByRole('menuitem', { name: 'Download CSV' }).click();
+  await row.getByRole('button', { name: /^More for token/ }).click();
+  await row.getByRole('menuitem', { name: 'Download JSON' }).click();
   const search = () =>
     serviceWorker.evaluate(async () => {
       const { chrome } = globalThis as unknown as { chrome: { downloads: { search(query: object): Promise<Array<Record<string, unknown>>> } } };
