@@ -26,6 +26,8 @@ export interface TokenListProps {
   /** The vault is locked: nothing secret can be read, so reveal, copy and download are off. */
   locked: boolean;
   actions: TokenListActions;
+  /** Organization names by lowercase id, learned from the console. */
+  orgNames?: Record<string, string>;
 }
 
 /** A revealed token and secret disappear again after this long. */
@@ -211,7 +213,7 @@ function TokenActions(props: {
   );
 }
 
-function TokenRow(props: { token: ShownToken; now: number; locked: boolean; actions: TokenListActions }) {
+function TokenRow(props: { token: ShownToken; now: number; locked: boolean; actions: TokenListActions; orgName?: string }) {
   const { token, now, locked, actions } = props;
   const [revealed, setRevealed] = useState<{ value: Revealed; at: number } | null>(null);
   const [busy, setBusy] = useState<Busy>(null);
@@ -319,7 +321,8 @@ function TokenRow(props: { token: ShownToken; now: number; locked: boolean; acti
   const revealLeft = revealed ? Math.min(REVEAL_MS, revealed.at + REVEAL_MS - now) : 0;
   const generatedMs = token.generatedOn ? Date.parse(token.generatedOn) : Number.NaN;
   const generatedAt = Number.isNaN(generatedMs) ? undefined : generatedMs;
-  const shortOrg = token.orgId && token.orgId.length > 8 ? `${token.orgId.slice(0, 8)}…` : token.orgId;
+  // The organization's name when the console told it (find-org-names.ts); else the start of its id.
+  const shortOrg = props.orgName ?? (token.orgId && token.orgId.length > 8 ? `${token.orgId.slice(0, 8)}…` : token.orgId);
 
   return (
     <li
@@ -360,7 +363,7 @@ function TokenRow(props: { token: ShownToken; now: number; locked: boolean; acti
         {token.orgId && (
           <>
             <dt>Organization</dt>
-            <dd class="tok-mono" title={token.orgId}>
+            <dd class={props.orgName ? undefined : 'tok-mono'} title={token.orgId} data-testid="token-org">
               {shortOrg}
             </dd>
           </>
@@ -473,7 +476,7 @@ export function TokenList(props: TokenListProps) {
       )}
       <ul class="tok-list">
         {props.tokens.map((token) => (
-          <TokenRow key={token.id} token={token} now={props.now} locked={props.locked} actions={props.actions} />
+          <TokenRow key={token.id} token={token} now={props.now} locked={props.locked} actions={props.actions} orgName={token.orgId ? props.orgNames?.[token.orgId.toLowerCase()] : undefined} />
         ))}
       </ul>
     </div>

@@ -5,7 +5,7 @@ import { VaultPanel } from './VaultPanel';
 import { copyThenClear } from './clipboard-clear';
 import { sha256Hex } from '@/utils/token/token';
 import type { TabProps } from './tab-props';
-import type { TokenRow } from '@/utils/store/queries';
+import { orgNames, type TokenRow } from '@/utils/store/queries';
 import type { VaultStatus } from '@/utils/vault/types';
 
 /** The Tokens tab: the vault's lock state and the token list. Loaded when first opened. */
@@ -17,6 +17,10 @@ export default function TokensTab(props: TabProps & { tokens: TokenRow[]; matche
     setVault(status?.ok ? status.value : null);
   }, [runtime]);
   useEffect(() => void refreshVault(), [refreshVault, data.version]);
+  const [names, setNames] = useState<Record<string, string>>({});
+  useEffect(() => {
+    if (data.db) void orgNames(data.db).then(setNames, () => undefined);
+  }, [data.db, data.version]);
 
   const withRefresh = async <T extends { ok: boolean; error?: { code: string } }>(answer: Promise<T>): Promise<T> => {
     const result = await answer;
@@ -64,6 +68,7 @@ export default function TokensTab(props: TabProps & { tokens: TokenRow[]; matche
           tokens={props.tokens}
           now={props.now}
           locked={vault?.locked ?? false}
+          orgNames={names}
           actions={{
             reveal: (id) => withRefresh(askBackground(runtime, 'token-reveal', { id })),
             saveFile: (id, format) => withRefresh(askBackground(runtime, 'token-save-file', { id, format })),

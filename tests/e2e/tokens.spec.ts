@@ -40,6 +40,8 @@ test('Settings > Tokens: the token is saved at once, confirmed without the secre
   const popup = await tokensTab(openPopup);
   const row = popup.locator(`[data-testid="token-row"][data-client-id="${issued.clientId}"]`);
   await expect(row).toContainText('Database Administrator');
+  // The console told the organization's name (GraphQL currentOrg): the row says it, not a truncated id.
+  await expect(row.getByTestId('token-org')).toHaveText(ORG.name);
   await expect(row.getByTestId('secret-mismatch')).toHaveCount(0);
   expect(await popup.content()).not.toContain(issued.secret);
   // The screenshot is taken while the secret is masked: secrets never go into snapshots, even test ones.

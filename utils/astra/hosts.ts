@@ -8,6 +8,9 @@ export const CONSOLE_HOST = 'astra.datastax.com';
 export const CONSOLE_ORIGIN = `https://${CONSOLE_HOST}`;
 export const CONSOLE_MATCHES = `${CONSOLE_ORIGIN}/*`;
 
+/** The DevOps API the console calls (ASTRA.md section 1). */
+export const DEVOPS_API_HOST = 'api.astra.datastax.com';
+
 /** The only storage host that has ever served bundle links (ASTRA.md section 2); nothing else is ever fetched. */
 export const STORAGE_HOSTS = ['datastax-cluster-config-prod.s3.us-east-2.amazonaws.com'] as const;
 export const STORAGE_MATCHES = STORAGE_HOSTS.map((host) => `https://${host}/*`);

@@ -7,8 +7,9 @@ import type { CaptureSource } from '../astra/types';
 import { findBundleLinks, mightContainBundleLinks } from '../bundle/find-bundle-links';
 import { checkPageResponse, type CapturedLink, type CapturedToken } from '../protocol/messages';
 import { isRecord } from '../shared/guards';
-import { addToCounter, learnRoleNames } from '../store/writes';
+import { addToCounter, learnOrgNames, learnRoleNames } from '../store/writes';
 import { roleNameOf } from '../store/queries';
+import { findOrgNames, mightContainOrgNames } from '../token/find-org-names';
 import { findRoleNames, mightContainRoleNames } from '../token/find-role-names';
 import { findTokens, mightContainTokens } from '../token/find-tokens';
 import { parseTokenFile } from '../token/token-file';
@@ -100,6 +101,7 @@ export const captureRoutes: Routes<'page-response' | 'inject-console-ui' | 'capt
       const links = mightContainBundleLinks(response.body) ? findBundleLinks(response.body) : [];
       const tokens = mightContainTokens(response.body) ? findTokens(response.body) : [];
       if (mightContainRoleNames(response.url, response.body)) await learnRoleNames(await services.db(), findRoleNames(response.url, response.body));
+      if (mightContainOrgNames(response.url, response.body) && (await learnOrgNames(await services.db(), findOrgNames(response.url, response.body)))) services.announce('tokens');
       await learnDatabaseStatus(services, response);
       const kept = await keepCaptures(services, links, tokens, pageOf(request.page), 'network', sender.tab?.id);
       return { links: kept.links, tokens: kept.tokens };

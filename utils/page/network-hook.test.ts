@@ -73,6 +73,9 @@ describe('network hook', () => {
   it('scans only what could hold a link or a token', () => {
     expect(isWorthScanning('{"token":"AstraCS:abc"}')).toBe(true);
     expect(isWorthScanning('{"databases":[]}')).toBe(false);
+    expect(isWorthScanning('{"data":{"currentOrg":{"id":"x","name":"Acme Data"}}}')).toBe(true);
+    expect(isWorthScanning('{"id":"x","name":"Acme Data"}', 'https://api.astra.datastax.com/v2/currentOrg')).toBe(true);
+    expect(isWorthScanning('{"id":"x","name":"Acme Data"}', 'https://api.astra.datastax.com/v2/databases')).toBe(false);
     expect(isWorthScanning('secure-connect'.repeat(MAX_SCANNED_BODY))).toBe(false);
     expect(isTextualResponse('application/json; charset=utf-8', '120')).toBe(true);
     expect(isTextualResponse('image/png', null)).toBe(false);

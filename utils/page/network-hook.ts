@@ -9,10 +9,16 @@ import { mightContainDatabaseStatus } from '../astra/database-status';
 import { MAX_SCANNED_BODY, PAGE_RESPONSE_EVENT, type PageResponse } from '../protocol/messages';
 
 /** Cheap test: only bodies that could hold a bundle link, a token, role names or a database status are handed over. */
-export function isWorthScanning(body: string): boolean {
+export function isWorthScanning(body: string, url = ''): boolean {
   return (
     body.length <= MAX_SCANNED_BODY &&
-    (body.includes('secure-connect') || body.includes('AstraCS:') || body.includes('"roles"') || mightContainDatabaseStatus(body))
+    (body.includes('secure-connect') ||
+      body.includes('AstraCS:') ||
+      body.includes('"roles"') ||
+      // The organization's name (find-org-names.ts): the console's GraphQL currentOrg, the DevOps API's /v2/currentOrg.
+      body.includes('"currentOrg"') ||
+      url.endsWith('/v2/currentOrg') ||
+      mightContainDatabaseStatus(body))
   );
 }
 
@@ -46,7 +52,7 @@ export function installNetworkHook(win: Window & typeof globalThis): void {
   // Reported in a task of its own, after the page's own code has handled the response and drawn it.
   const report = (via: PageResponse['via'], url: string, status: number, body: string) =>
     setTimeout(() => {
-      if (!isWorthScanning(body)) return;
+      if (!isWorthScanning(body, url)) return;
       const detail: PageResponse = { via, url, status, body };
       win.dispatchEvent(new CustomEvent(PAGE_RESPONSE_EVENT, { detail: JSON.stringify(detail) }));
     }, 0);

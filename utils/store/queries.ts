@@ -56,6 +56,11 @@ export async function listDownloadWatches(db: CompanionDb): Promise<DownloadWatc
   return db.getAll('downloads');
 }
 
+/** Organization names by id, as learned from the console (find-org-names.ts). */
+export async function orgNames(db: CompanionDb): Promise<Record<string, string>> {
+  return ((await db.get('kv', 'org-names')) as Record<string, string> | undefined) ?? {};
+}
+
 export async function roleNameOf(db: CompanionDb, id: string): Promise<string | undefined> {
   return ((await db.get('kv', 'role-names')) as Record<string, string> | undefined)?.[id];
 }

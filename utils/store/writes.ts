@@ -105,17 +105,32 @@ export async function deleteDownloadWatch(db: CompanionDb, downloadId: number): 
 }
 
 /** Role names by role id, learned from the console's roles responses (find-role-names.ts): a known name is never replaced, and at most 500 are kept. */
-export async function learnRoleNames(db: CompanionDb, names: Record<string, string>, max = 500): Promise<void> {
-  if (Object.keys(names).length === 0) return;
+export async function learnRoleNames(db: CompanionDb, names: Record<string, string>, max = 500): Promise<boolean> {
+  return learnNames(db, 'role-names', names, max);
+}
+
+/** Organization names by id (find-org-names.ts), under the same rules as role names. */
+export async function learnOrgNames(db: CompanionDb, names: Record<string, string>, max = 50): Promise<boolean> {
+  return learnNames(db, 'org-names', names, max);
+}
+
+/** Adds names never seen before, up to `max`; a known name is never replaced. True when anything was added. */
+async function learnNames(db: CompanionDb, key: string, names: Record<string, string>, max: number): Promise<boolean> {
+  if (Object.keys(names).length === 0) return false;
   const tx = db.transaction('kv', 'readwrite');
-  const known = ((await tx.store.get('role-names')) as Record<string, string> | undefined) ?? {};
+  const known = ((await tx.store.get(key)) as Record<string, string> | undefined) ?? {};
   const next = { ...known };
+  let added = false;
   for (const [id, name] of Object.entries(names)) {
     if (Object.keys(next).length >= max) break;
-    if (!(id in next)) next[id] = name;
+    if (!(id in next)) {
+      next[id] = name;
+      added = true;
+    }
   }
-  await tx.store.put(next, 'role-names');
+  if (added) await tx.store.put(next, key);
   await tx.done;
+  return added;
 }
 
 /** Leaves a file for an extension page to save; one per key, so a newer export replaces an unsaved one. */
