@@ -23,7 +23,8 @@ test('deleting a bundle in the popup: the console panel and its download warning
   const popup = await openPopup();
   await expect(popup.getByRole('tab', { name: /Warnings/ })).toContainText('1');
   const row = popup.locator(`[data-testid="bundle-row"][data-region="${region}"][data-kind="external"]`);
-  await row.getByRole('button', { name: /^Delete secure-connect-inventory/ }).click();
+  await row.getByRole('button', { name: /^More for secure-connect-inventory/ }).click();
+  await row.getByRole('menuitem', { name: 'Delete…' }).click();
   await row.getByRole('button', { name: 'Delete', exact: true }).click();
 
   await expect(row).toHaveCount(0);
