@@ -45,6 +45,8 @@ test("older console: the token is saved at once without showing its secret, and 
   assert.equal((await popup.$$('[data-testid="token-row"]')).length, 1, 'the console file is the same token, not a second record');
   assert.ok(!(await popup.content()).includes(issued.secret));
   const before = downloadsNow(firefox);
+  // Files are under the token card's More menu.
+  await click(popup, /^More for token/, row);
   await click(popup, 'Download CSV', row);
   const ours = await newDownload(firefox, before);
   assert.match(ours, /^GeneratedToken.*\.csv$/);
