@@ -34,9 +34,21 @@ function keptBundles(worker: Worker) {
   );
 }
 
+/** What is kept once nothing is being checked and two looks in a row agree (a late capture may still be landing). */
 async function settled(worker: Worker) {
-  await expect.poll(async () => (await keptBundles(worker)).checking, { timeout: 30_000 }).toBe(0);
-  return keptBundles(worker);
+  let last: Awaited<ReturnType<typeof keptBundles>> | undefined;
+  await expect
+    .poll(
+      async () => {
+        const now = await keptBundles(worker);
+        const stable = now.checking === 0 && last?.digest === now.digest;
+        last = now;
+        return stable;
+      },
+      { timeout: 30_000, intervals: [500] },
+    )
+    .toBe(true);
+  return last!;
 }
 
 async function getVerifiedBundle(page: Page) {
