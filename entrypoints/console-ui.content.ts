@@ -1,3 +1,4 @@
+import { saveCopyInWords } from '@/components/console/save-copy-words';
 import { watchBundleDialogs } from '@/components/console/bundle-dialog-panel';
 import { runFeatures, type ConsoleFeature } from '@/components/console/features';
 import { askBackground, type CapturedInTabMessage } from '@/utils/protocol/messages';
@@ -48,10 +49,7 @@ export default defineContentScript({
             now: () => Date.now(),
             captureLinks: (links) => void askBackground(browser.runtime, 'capture-links', { links, page: location.href, source: 'dom' }).catch(() => undefined),
             summaries: (urls) => askBackground(browser.runtime, 'bundle-summaries', { urls }),
-            async saveCopy(id) {
-              const answer = await askBackground(browser.runtime, 'save-bundle-copy', { id });
-              return answer.ok ? 'Saving the verified copy…' : `${answer.error.message} ${answer.error.hint}`;
-            },
+            saveCopy: (id) => saveCopyInWords(browser.runtime, id),
             onStoreChanged(listener) {
               shared.onStoreChanged.add(listener);
               return () => shared.onStoreChanged.delete(listener);
@@ -82,10 +80,7 @@ export default defineContentScript({
               shared.onStoreChanged.add(listener);
               return () => shared.onStoreChanged.delete(listener);
             },
-            async saveCopy(id) {
-              const answer = await askBackground(browser.runtime, 'save-bundle-copy', { id });
-              return answer.ok ? 'Saving the verified copy…' : `${answer.error.message} ${answer.error.hint}`;
-            },
+            saveCopy: (id) => saveCopyInWords(browser.runtime, id),
           },
           signal,
         );

@@ -75,6 +75,7 @@ function describe(
   };
 }
 
+const SAVING = 'Saving the verified copy\u2026';
 const ACTION_LABELS: Record<PanelAction, string> = { 'save-copy': 'Save verified copy', 'check-again': 'Check again' };
 
 /** Shows and keeps up to date the status of the link(s) a dialog (or a floating panel) is about. */
@@ -88,6 +89,11 @@ function statusView(panel: PanelHost, env: BundlePanelEnv, signal: AbortSignal) 
   const shown = () => summaries.find((s) => s.url === urls[0]) ?? summaries[0];
   const draw = () => {
     const view = describe(shown(), env.now(), offered, async (action, id) => {
+      if (action === 'save-copy') {
+        // The answer comes once the download ended: say what is happening meanwhile.
+        message = SAVING;
+        draw();
+      }
       message = action === 'save-copy' ? await env.saveCopy(id) : ((await env.checkAgain?.(id)) ?? null);
       draw();
     }, removed);

@@ -88,6 +88,9 @@ function warningView(entry: DownloadWarningMessage, env: DownloadWarningEnv, now
     const bundleId = warning.bundleId;
     const save = el('button', { type: 'button', 'data-action': 'save-copy', ...(retry?.alive ? { class: 'secondary' } : {}) }, 'Save the verified copy');
     onUserClick(save, async () => {
+      // The answer comes once the download ended: say what is happening meanwhile.
+      state.note = 'Saving the verified copy\u2026';
+      redraw();
       state.note = (await env.saveCopy(bundleId).catch(() => null)) ?? 'Astra Companion did not answer; open its popup and save the copy there.';
       redraw();
     });

@@ -140,6 +140,9 @@ export async function explainStorageError(env: StorageErrorEnv): Promise<Storage
       const save = h(doc, 'button', { type: 'button', 'data-action': 'save-copy' }, 'Save the verified copy');
       onUserClick(save, async () => {
         save.setAttribute('disabled', '');
+        // The answer comes once the download ended: say what is happening meanwhile.
+        note = 'Saving the verified copy\u2026';
+        draw();
         note = await env.saveCopy(bundleId).catch(() => 'Astra Companion did not answer; open its popup and save the copy there.');
         draw();
       });

@@ -11,7 +11,7 @@ import { MoreRows } from './MoreRows';
 import { StorageSpace, type StorageLike } from './StorageSpace';
 import { bundleSummaries, newestBundles, newestTokens, tokenSummaries, type TokenRow } from '@/utils/store/queries';
 import type { BundleRecord } from '@/utils/bundle/types';
-import { describeSave, followSave, type DownloadsEvents } from './save-result';
+import { describeSave } from '@/utils/downloads/save-outcome-text';
 import { CheckFileSection } from './CheckFileSection';
 import { useShownBundleCount } from './use-shown-count';
 import markUrl from '@/assets/icon.svg';
@@ -37,8 +37,6 @@ export interface AppProps {
   clipboardGuard?: ClipboardGuardPermission;
   /** navigator.storage: persistence asked for, low space warned about. */
   storage?: StorageLike;
-  /** The browser's download events, to tell when a save has finished (absent in unit tests). */
-  downloads?: DownloadsEvents;
 }
 
 // The other tabs load when first opened: the popup's first frame carries only the Bundles tab.
@@ -80,17 +78,14 @@ export function App(props: AppProps) {
 
   const bundleActions = {
     async saveCopy(id: string) {
-      let refused: string | null = null;
-      const outcome = await followSave(props.downloads, async () => {
-        const answer = await askBackground(props.runtime, 'save-bundle-copy', { id });
-        if (!answer.ok) refused = `${answer.error.message} ${answer.error.hint}`;
-        return answer.ok;
-      }, 'the bundle');
-      return outcome ? describeSave(outcome) : refused;
+      const answer = await askBackground(props.runtime, 'save-bundle-copy', { id });
+      return answer.ok ? describeSave(answer.saved) : `${answer.error.message} ${answer.error.hint}`;
     },
     async exportWithSnippets(id: string, tokenId?: string) {
       const answer = await askBackground(props.runtime, 'export-database', tokenId ? { id, tokenId } : { id });
-      return answer.ok ? `Saving ${answer.value.fileName} (bundles, .env${tokenId ? ' with your token' : ''}, snippets)…` : `${answer.error.message} ${answer.error.hint}`;
+      if (!answer.ok) return `${answer.error.message} ${answer.error.hint}`;
+      const saved = answer.value.saved;
+      return saved.state === 'saved' ? `Saved ${saved.fileName} (bundles, .env${tokenId ? ' with your token' : ''}, snippets) to your downloads.` : describeSave(saved);
     },
     kitTokens: () => kitTokenChoices(props.runtime, data.db),
     // Writes go through the background, which owns the store and announces the change to every open view.

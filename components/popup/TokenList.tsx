@@ -1,3 +1,5 @@
+import { describeSave } from '@/utils/downloads/save-outcome-text';
+import type { SaveOutcome } from '@/utils/downloads/types';
 import { ActionMenu, type MenuItem } from './ActionMenu';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Problem, Result } from '@/utils/shared/result';
@@ -13,7 +15,7 @@ export interface TokenListActions {
   /** The token and its secret in the clear (the vault must be unlocked). */
   reveal(id: string): Promise<Result<{ token: string; secret?: string }>>;
   /** Saves the token details (with the secret) through the browser's downloads. */
-  saveFile(id: string, format: 'csv' | 'json'): Promise<Result<{ fileName: string }>>;
+  saveFile(id: string, format: 'csv' | 'json'): Promise<Result<{ fileName: string; saved: SaveOutcome }>>;
   setLabel(id: string, label: string): Promise<void>;
   remove(id: string): Promise<void>;
   /** Copies and clears the clipboard later (copyThenClear). */
@@ -309,7 +311,7 @@ function TokenRow(props: { token: ShownToken; now: number; locked: boolean; acti
     run(format, async () => {
       const answer = await actions.saveFile(token.id, format);
       if (!answer.ok) setProblem(answer.error);
-      else setMessage(`Saved ${answer.value.fileName} to your downloads.${token.hasSecret ? ' It holds the secret in plain text: keep it somewhere safe.' : ''}`);
+      else setMessage(`${describeSave(answer.value.saved)}${answer.value.saved.state !== 'failed' && token.hasSecret ? ' It holds the secret in plain text: keep it somewhere safe.' : ''}`);
     });
 
   const askDelete = (open: boolean) => {

@@ -1,3 +1,4 @@
+import { describeSave } from '@/utils/downloads/save-outcome-text';
 import { askBackground } from '@/utils/protocol/messages';
 import { browserKindOf, browserSettingUrl } from '@/utils/downloads/judge-download';
 import { getBundle } from '@/utils/store/queries';
@@ -24,7 +25,7 @@ export default function WarningsTab(props: TabProps) {
           },
           async saveCopy(id: string) {
             const answer = await askBackground(runtime, 'save-bundle-copy', { id });
-            return answer.ok ? 'Saving the verified copy…' : `${answer.error.message} ${answer.error.hint}`;
+            return answer.ok ? describeSave(answer.saved) : `${answer.error.message} ${answer.error.hint}`;
           },
           async freshLink(bundleId: string | undefined) {
             openTab(connectUrlFor(bundleId && data.db ? await getBundle(data.db, bundleId) : undefined));

@@ -12,7 +12,6 @@ render(
     clipboard={navigator.clipboard}
     storage={navigator.storage}
     openTab={(url) => void browser.tabs.create({ url })}
-    downloads={browser.downloads}
     clipboardGuard={{
       granted: () => browser.permissions.contains({ permissions: ['clipboardRead'] }),
       request: () => browser.permissions.request({ permissions: ['clipboardRead'] }),

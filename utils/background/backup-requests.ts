@@ -86,8 +86,8 @@ export const backupRoutes: Routes<'export-store' | 'export-saved' | 'import-stor
       if (!token.ok) return token;
       const exported = await exportDatabase({ db: await services.db(), bundleId: String(request.id), token: token.value });
       if (!exported.ok) return exported;
-      await services.ports.saveFile({ bytes: exported.value.bytes, fileName: exported.value.fileName, mime: 'application/zip', saveAs: true });
-      return ok({ fileName: exported.value.fileName });
+      const saved = await services.saveFile({ bytes: exported.value.bytes, fileName: exported.value.fileName, mime: 'application/zip', saveAs: true });
+      return ok({ fileName: exported.value.fileName, saved });
     },
   },
 };

@@ -45,7 +45,7 @@ export const bundleRoutes: Routes<'bundle-summaries' | 'save-bundle-copy' | 'del
     refused: fail('not-found', 'That bundle is no longer in Astra Companion.', 'Open the popup again; it may have been deleted.'),
     async handle(request, _sender, services) {
       const saved = await services.saveKeptCopy(String(request.id));
-      return saved.ok ? { ok: true } : saved;
+      return saved.ok ? { ok: true, saved: saved.value } : saved;
     },
   },
   'delete-bundle': {

@@ -116,7 +116,7 @@ describe('background requests', () => {
     const { handle, deps, saved } = setup();
     await handle({ type: 'page-response', response: await bundleUrlResponse(DB.inventory.id, false), page: consoleTab.url }, consoleTab);
     const [record] = (await listBundles(await deps.db())).filter((r) => r.kind === 'external');
-    expect(await handle({ type: 'save-bundle-copy', id: record!.id }, popup)).toEqual({ ok: true });
+    expect(await handle({ type: 'save-bundle-copy', id: record!.id }, popup)).toEqual({ ok: true, saved: { state: 'saved', fileName: 'secure-connect-inventory.zip' } });
     expect(saved).toEqual([{ bytes: replica.bundleFor(DB.inventory.id, record!.region!), fileName: 'secure-connect-inventory.zip', mime: 'application/zip', saveAs: true }]);
     expect(await handle({ type: 'save-bundle-copy', id: 'gone' }, popup)).toMatchObject({ ok: false, error: { code: 'no-copy' } });
   });

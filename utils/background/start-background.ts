@@ -14,6 +14,7 @@ import { STORAGE_HOSTS } from '../astra/hosts';
 import { openStore, type CompanionDb } from '../store/schema';
 import { getKv, listWarnings } from '../store/queries';
 import { putWarning, setKv } from '../store/writes';
+import type { SaveOutcome } from '../downloads/types';
 import type { WarningRecord } from '../downloads/types';
 import type { BundleRecord } from '../bundle/types';
 
@@ -24,7 +25,8 @@ const RECHECK_AGAIN_MS = 60_000;
 import { createVault, type Vault } from '../vault/vault';
 import { createRequestHandler, type SenderInfo } from './handle-requests';
 import { fetchBundle } from './keep-bundle';
-import type { BackgroundPorts } from './ports';
+import type { BackgroundPorts, FileToSave } from './ports';
+import { createSaveFollower } from './follow-saves';
 import { createSaveKeptCopy } from './save-kept-copy';
 import { CLIPBOARD_ALARM, onClipboardAlarm, scheduleClipboardClear, type ClipboardScheduleDeps } from './schedule-clipboard-clear';
 import { createWarningActions, downloadWarningMessage } from './warning-actions';
@@ -106,7 +108,15 @@ export function startBackground(ports: BackgroundPorts, options: BackgroundOptio
     },
   });
 
-  const saveKeptCopy = createSaveKeptCopy({ db, saveFile: ports.saveFile, watcher });
+  const saves = createSaveFollower({ searchDownloads: ports.searchDownloads });
+  const saveKeptCopy = createSaveKeptCopy({ db, saveFile: ports.saveFile, outcomeOf: saves.outcomeOf, watcher });
+  async function saveFile(file: FileToSave): Promise<SaveOutcome> {
+    const started = await ports.saveFile(file).then(
+      (id) => ({ id }),
+      () => null,
+    );
+    return started ? saves.outcomeOf(started.id, file.fileName) : { state: 'failed', reason: 'the browser refused to start the download' };
+  }
 
   const warningActions = createWarningActions({ db, saveKeptCopy, openTab: ports.openTab, downloadUrl: ports.downloadUrl, now: ports.now, browser: ports.browser, announce });
 
@@ -127,6 +137,7 @@ export function startBackground(ports: BackgroundPorts, options: BackgroundOptio
     watcher,
     warningActions,
     saveKeptCopy,
+    saveFile,
     scheduleClipboardClear: (hash) => scheduleClipboardClear(clipboard, hash),
     raiseWarning,
   };
@@ -139,7 +150,10 @@ export function startBackground(ports: BackgroundPorts, options: BackgroundOptio
     services,
     onMessage: (message: unknown, sender: SenderInfo) => handleRequest(message, sender),
     onDownloadCreated: (item: unknown) => void watcher.onCreated(item as DownloadItemLike).catch(() => {}),
-    onDownloadChanged: (delta: unknown) => void watcher.onChanged(delta as DownloadDelta).catch(() => {}),
+    onDownloadChanged: (delta: unknown) => {
+      saves.onChanged(delta as DownloadDelta);
+      void watcher.onChanged(delta as DownloadDelta).catch(() => {});
+    },
     onNotificationButton: (id: string, index: number) => void warningActions.runNotificationButton(id, index).catch(() => {}),
     onNotificationClicked: () => void ports.openPopup().catch(() => {}),
     onAlarm: (alarm: { name: string }) => {

@@ -29,8 +29,8 @@ function fileSafe(text: string): string {
   return text.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'astra';
 }
 
-async function saveText(services: BackgroundServices, text: string, fileName: string, mime: string) {
-  await services.ports.saveFile({ bytes: new TextEncoder().encode(text), fileName, mime, saveAs: true });
+function saveText(services: BackgroundServices, text: string, fileName: string, mime: string) {
+  return services.saveFile({ bytes: new TextEncoder().encode(text), fileName, mime, saveAs: true });
 }
 
 /** A popup-only request answered by the vault. */
@@ -86,11 +86,11 @@ export const tokenRoutes: Routes<
       const clientId = token.split(':')[1] ?? '';
       if (request.format === 'json') {
         const fileName = `${fileSafe(role ?? 'astra')}-token.json`;
-        await saveText(services, tokenToJson({ clientId, secret: secret ?? '', token, role }, 'organization'), fileName, 'application/json');
-        return ok({ fileName });
+        const saved = await saveText(services, tokenToJson({ clientId, secret: secret ?? '', token, role }, 'organization'), fileName, 'application/json');
+        return ok({ fileName, saved });
       }
-      await saveText(services, tokensToConsoleCsv([{ token, clientId, secret, role }]), CONSOLE_CSV_FILE_NAME, 'text/csv');
-      return ok({ fileName: CONSOLE_CSV_FILE_NAME });
+      const saved = await saveText(services, tokensToConsoleCsv([{ token, clientId, secret, role }]), CONSOLE_CSV_FILE_NAME, 'text/csv');
+      return ok({ fileName: CONSOLE_CSV_FILE_NAME, saved });
     },
   },
   'token-set-label': {

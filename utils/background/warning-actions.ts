@@ -4,6 +4,7 @@
  */
 import { connectUrlFor } from '../astra/routes';
 import { browserSettingSteps, browserSettingUrl, type BrowserKind, type FixAction } from '../downloads/judge-download';
+import type { SaveOutcome } from '../downloads/types';
 import type { WarningRecord } from '../downloads/types';
 import { notificationFor } from '../downloads/warning-text';
 import type { DownloadWarningMessage } from '../protocol/messages';
@@ -28,7 +29,7 @@ export function downloadWarningMessage(warning: WarningRecord, context: Pick<Fin
 export interface WarningActionDeps {
   db: () => Promise<CompanionDb>;
   /** The background's one way to save a kept copy (it tells the download watcher too). */
-  saveKeptCopy(bundleId: string): Promise<Result<number>>;
+  saveKeptCopy(bundleId: string): Promise<Result<SaveOutcome>>;
   openTab(url: string): Promise<unknown>;
   /** Downloads the bundle's own link again (the 'retry-download' fix, while the link is valid). */
   downloadUrl?(url: string): Promise<number>;
@@ -42,7 +43,7 @@ export interface WarningActionDeps {
 export function createWarningActions(deps: WarningActionDeps) {
   const notKept = fail('no-copy', 'Astra Companion has no verified copy of this bundle.', "Get a fresh link from the database's Connect tab.");
   return {
-    saveCopy: (bundleId: string): Promise<Result<number>> => deps.saveKeptCopy(bundleId),
+    saveCopy: (bundleId: string): Promise<Result<SaveOutcome>> => deps.saveKeptCopy(bundleId),
     async freshLink(bundleId: string | undefined): Promise<string> {
       const record = bundleId ? await getBundle(await deps.db(), bundleId) : undefined;
       const url = connectUrlFor(record);

@@ -205,6 +205,7 @@ describe('download guard', () => {
     await updateBundle(h.db, BUNDLE_ID, (current) => current!, { id: BUNDLE_ID, bytes: new Uint8Array(BUNDLE_SIZE), sha256: 'ab'.repeat(32), savedAt: 1 });
 
     const opened: string[] = [];
+    let ownId = -1;
     const saveKeptCopy = createSaveKeptCopy({
       db: async () => h.db,
       watcher: h.watcher,
@@ -212,13 +213,14 @@ describe('download guard', () => {
         expect([bytes.byteLength, fileName, saveAs]).toEqual([BUNDLE_SIZE, 'secure-connect-orders.zip', true]);
         const item = h.downloads.start('data:application/zip;base64,UEsDBBQACAgIAA==', h.clock.now, { byExtensionId: EXTENSION_ID });
         void h.watcher.onCreated(item);
+        ownId = item.id;
         return item.id;
       },
+      outcomeOf: async () => ({ state: 'started' }),
     });
     const actions = createWarningActions({ db: async () => h.db, openTab: async (url) => void opened.push(url), browser: 'chrome', saveKeptCopy });
     const saved = await actions.run(warningIdFor(failed, 'link-expired'), 'save-copy');
-    expect(saved.ok).toBe(true);
-    const ownId = saved.ok ? (saved.value as number) : -1;
+    expect(saved).toEqual({ ok: true, value: { state: 'started' } });
     await h.watcher.onChanged(h.downloads.change(ownId, { filename: '/home/ada/Downloads/secure-connect-orders (1).zip' }));
     await h.watcher.onChanged(h.downloads.complete(ownId));
 
@@ -414,7 +416,7 @@ describe('notifications', () => {
     expect(notificationOptionsFor(warning, 'chrome').iconUrl).toMatch(/^data:image\/png;base64,iVBORw0KGgo/);
 
     const opened: string[] = [];
-    const actions = createWarningActions({ db: async () => h.db, openTab: async (url) => void opened.push(url), saveKeptCopy: createSaveKeptCopy({ db: async () => h.db, watcher: h.watcher, saveFile: async () => 1 }) });
+    const actions = createWarningActions({ db: async () => h.db, openTab: async (url) => void opened.push(url), saveKeptCopy: createSaveKeptCopy({ db: async () => h.db, watcher: h.watcher, saveFile: async () => 1, outcomeOf: async () => ({ state: 'started' }) }) });
     expect((await actions.runNotificationButton(warning.id, 1)).ok).toBe(true);
     expect(opened).toEqual([`https://astra.datastax.com/org/${ORG_ID}/database/${DB_ID}/connect`]);
     expect((await actions.runNotificationButton(warning.id, 0)).ok).toBe(false);

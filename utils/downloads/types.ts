@@ -33,3 +33,10 @@ export interface StorageErrorContext {
   signedAt?: number;
   expiresAt?: number;
 }
+
+/** How a save the extension started ended (background/follow-saves.ts follows it; save-outcome-text.ts words it). */
+export type SaveOutcome =
+  | { state: 'saved'; fileName: string }
+  | { state: 'failed'; reason: string }
+  /** Still running (a Save As dialog left open, a slow disk) when the background stopped waiting. */
+  | { state: 'started' };

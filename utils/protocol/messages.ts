@@ -7,7 +7,7 @@
  * `read*` functions below before it relays anything, and the background validates again.
  */
 import type { Problem, Result } from '../shared/result';
-import type { StorageErrorContext, WarningRecord } from '../downloads/types';
+import type { SaveOutcome, StorageErrorContext, WarningRecord } from '../downloads/types';
 import type { AutoLock, VaultStatus } from '../vault/types';
 import type { LinkContext } from '../bundle/types';
 import type { ImportReport, TokenExportChoice } from '../backup/types';
@@ -75,7 +75,8 @@ export interface BackgroundRequests {
   /** A "Download Token Details" file the page saved (CSV or JSON), read by the console script. */
   'capture-token-file': { request: { text: string; fileName: string }; response: { accepted: number; dropped: number } };
   'bundle-summaries': { request: { urls: string[] }; response: BundleSummary[] };
-  'save-bundle-copy': { request: { id: string }; response: { ok: true } | { ok: false; error: Problem } };
+  /** Answered once the download ended (or after 20 s: "started"), so every Save ends in words the person can see. */
+  'save-bundle-copy': { request: { id: string }; response: { ok: true; saved: SaveOutcome } | { ok: false; error: Problem } };
   /** The popup deletes one bundle record (and its kept copy and warnings); every open view hears of it. */
   'delete-bundle': { request: { id: string }; response: { ok: boolean } };
   'clear-bundles': { request: Record<string, never>; response: { ok: boolean } };
@@ -86,7 +87,7 @@ export interface BackgroundRequests {
   'vault-set-passphrase': { request: { current: string | null; next: string | null }; response: Result<VaultStatus> };
   'vault-set-auto-lock': { request: { choice: AutoLock }; response: Result<VaultStatus> };
   'token-reveal': { request: { id: string }; response: Result<{ token: string; secret?: string }> };
-  'token-save-file': { request: { id: string; format: 'csv' | 'json' }; response: Result<{ fileName: string }> };
+  'token-save-file': { request: { id: string; format: 'csv' | 'json' }; response: Result<{ fileName: string; saved: SaveOutcome }> };
   'token-set-label': { request: { id: string; label: string }; response: Result<{ label?: string }> };
   'token-delete': { request: { id: string }; response: Result<{ id: string }> };
   /**
@@ -97,7 +98,7 @@ export interface BackgroundRequests {
   'export-saved': { request: { outbox: string }; response: { ok: boolean } };
   'import-store': { request: { base64: string; passphrase?: string; skipTokens?: boolean }; response: Result<ImportReport> };
   /** One database's connection kit (bundles, .env, snippets), saved through the download manager; `tokenId`: a kept token to write into .env. */
-  'export-database': { request: { id: string; tokenId?: string }; response: Result<{ fileName: string }> };
+  'export-database': { request: { id: string; tokenId?: string }; response: Result<{ fileName: string; saved: SaveOutcome }> };
   /** The popup copied a secret: clear it 30 s later if the clipboard still holds it (hash only, never the text). */
   'clear-clipboard-later': { request: { hash: string }; response: { scheduled: boolean } };
   /** The storage host's error page: what was kept for the link the tab shows (the sender's own URL is used). */
