@@ -81,6 +81,13 @@ module.exports = {
       to: { path: '^utils/(background|platform|page)/|^utils/store/writes' },
     },
     {
+      name: 'popup-tabs-share-only-shared',
+      severity: 'error',
+      comment: 'Each popup tab is its own folder; what two tabs use lives in components/popup/shared/.',
+      from: { path: '^components/popup/(bundles|tokens|warnings|backup)/' },
+      to: { path: '^components/popup/(?!shared/)', pathNot: '^components/popup/$1/' },
+    },
+    {
       name: 'cli-is-node-only-domain',
       severity: 'error',
       comment: 'The CLI uses domain code, never extension code.',

@@ -2,21 +2,21 @@ import type { ComponentType } from 'preact';
 import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import { askBackground } from '@/utils/protocol/messages';
 import { type CompanionDb } from '@/utils/store/schema';
-import { BundleList } from './BundleList';
-import type { ClipboardLike } from './CopyButton';
-import type { ClipboardGuardPermission, TabProps } from './tab-props';
-import { useNow, useStoreData, type RuntimeLike } from './use-store-data';
-import { useListWindow, type ListOrder, type ListSource } from './use-list-window';
-import { MoreRows } from './MoreRows';
-import { StorageSpace, type StorageLike } from './StorageSpace';
+import { BundleList } from './bundles/BundleList';
+import type { ClipboardLike } from './shared/CopyButton';
+import type { ClipboardGuardPermission, TabProps } from './shared/tab-props';
+import { useNow, useStoreData, type RuntimeLike } from './shared/use-store-data';
+import { useListWindow, type ListOrder, type ListSource } from './shared/use-list-window';
+import { MoreRows } from './shared/MoreRows';
+import { StorageSpace, type StorageLike } from './shared/StorageSpace';
 import { bundleSummaries, newestBundles, newestTokens, tokenSummaries, type TokenRow } from '@/utils/store/queries';
 import type { BundleRecord } from '@/utils/bundle/types';
 import { describeSave } from '@/utils/downloads/save-outcome-text';
-import { CheckFileSection } from './CheckFileSection';
-import { useShownBundleCount } from './use-shown-count';
+import { CheckFileSection } from './bundles/CheckFileSection';
+import { useShownBundleCount } from './bundles/use-shown-count';
 import markUrl from '@/assets/icon.svg';
-import { useDatabaseStatuses } from './use-database-statuses';
-import { kitTokenChoices } from './kit-token-choices';
+import { useDatabaseStatuses } from './bundles/use-database-statuses';
+import { kitTokenChoices } from './bundles/kit-token-choices';
 
 type Tab = 'bundles' | 'tokens' | 'warnings' | 'backup';
 type BundleSort = 'newest' | 'database' | 'expiry';
@@ -41,9 +41,9 @@ export interface AppProps {
 
 // The other tabs load when first opened: the popup's first frame carries only the Bundles tab.
 const loaders: Record<Exclude<Tab, 'bundles'>, () => Promise<{ default: ComponentType<any> }>> = {
-  tokens: () => import('./TokensTab'),
-  warnings: () => import('./WarningsTab'),
-  backup: () => import('./BackupTab'),
+  tokens: () => import('./tokens/TokensTab'),
+  warnings: () => import('./warnings/WarningsTab'),
+  backup: () => import('./backup/BackupTab'),
 };
 
 function useTabComponent(tab: Tab): ComponentType<any> | null {

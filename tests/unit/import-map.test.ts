@@ -52,14 +52,19 @@ describe('the import map', () => {
     write('utils/token/reaches-up.ts', "import { service } from '../background/service';\nexport const x = service;\n");
     write('components/popup/Writes.tsx', "import { service } from '@/utils/background/service';\nexport const y = service;\n");
     write('entrypoints/popup.ts', 'export const z = 1;\n');
+    write('components/popup/tokens/TokenRow.tsx', 'export const t = 1;\n');
+    write('components/popup/tokens/UsesOwnTab.tsx', "import { t } from './TokenRow';\nexport const u = t;\n");
+    write('components/popup/bundles/ReachesTokens.tsx', "import { t } from '../tokens/TokenRow';\nexport const v = t;\n");
     write('utils/shared/uses-entry.ts', "import { z } from '../../entrypoints/popup';\nexport const w = z;\n");
 
-    it('a type-only cycle, a domain reaching the background, a component reaching it, an import of an entry file', async () => {
+    it('a type-only cycle, a domain reaching the background, a component reaching it, an import of an entry file, one popup tab reaching into another', async () => {
       const found = await violations(['utils', 'components', 'entrypoints'], dir);
       expect(found.some((v) => v.startsWith('no-circular: utils/bundle/'))).toBe(true);
       expect(found).toContain('domain-stays-off-the-browser: utils/token/reaches-up.ts -> utils/background/service.ts');
       expect(found).toContain('components-stay-off-the-background: components/popup/Writes.tsx -> utils/background/service.ts');
       expect(found).toContain('nothing-imports-entrypoints: utils/shared/uses-entry.ts -> entrypoints/popup.ts');
+      expect(found).toContain('popup-tabs-share-only-shared: components/popup/bundles/ReachesTokens.tsx -> components/popup/tokens/TokenRow.tsx');
+      expect(found.filter((v) => v.includes('UsesOwnTab'))).toEqual([]);
     });
   });
 });

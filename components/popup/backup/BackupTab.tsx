@@ -5,7 +5,7 @@ import { fail, ok } from '@/utils/shared/result';
 import { getOutboxFile } from '@/utils/store/queries';
 import { BackupProgress } from './BackupProgress';
 import { ExportPanel } from './ExportPanel';
-import type { TabProps } from './tab-props';
+import type { TabProps } from '../shared/tab-props';
 import type { TokenExportChoice } from '@/utils/backup/types';
 
 function saveInBrowser(bytes: Uint8Array | Blob, fileName: string) {

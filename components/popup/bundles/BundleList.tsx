@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { ClipboardLike } from './CopyButton';
+import type { ClipboardLike } from '../shared/CopyButton';
 import type { BundleRecord } from '@/utils/bundle/types';
 import { BundleCard, type BundleActions } from './BundleCard';
 import type { DatabaseStatusMap } from '@/utils/store/database-statuses';

@@ -1,6 +1,6 @@
 import { describeSave } from '@/utils/downloads/save-outcome-text';
 import type { SaveOutcome } from '@/utils/downloads/types';
-import { ActionMenu, type MenuItem } from './ActionMenu';
+import { ActionMenu, type MenuItem } from '../shared/ActionMenu';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Problem, Result } from '@/utils/shared/result';
 import { formatCountdown, formatRelative } from '@/utils/shared/format';

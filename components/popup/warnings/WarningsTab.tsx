@@ -4,7 +4,7 @@ import { browserKindOf, browserSettingUrl } from '@/utils/downloads/judge-downlo
 import { getBundle } from '@/utils/store/queries';
 import { linkTime } from '@/utils/downloads/link-clock';
 import { WarningList } from './WarningList';
-import type { TabProps } from './tab-props';
+import type { TabProps } from '../shared/tab-props';
 import { connectUrlFor } from '@/utils/astra/routes';
 
 /** The Warnings tab: download warnings with their fixes, and checking a file by hand. Loaded when first opened. */

@@ -4,7 +4,7 @@ import { TokenList } from './TokenList';
 import { VaultPanel } from './VaultPanel';
 import { copyThenClear } from './clipboard-clear';
 import { sha256Hex } from '@/utils/token/token';
-import type { TabProps } from './tab-props';
+import type { TabProps } from '../shared/tab-props';
 import { orgNames, type TokenRow } from '@/utils/store/queries';
 import type { VaultStatus } from '@/utils/vault/types';
 

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { BackupProgressMessage } from '@/utils/protocol/messages';
-import type { RuntimeLike } from './use-store-data';
+import type { RuntimeLike } from '../shared/use-store-data';
 
 const PHASE_TEXT: Record<BackupProgressMessage['phase'], string> = { tokens: 'Reading tokens from the vault', zip: 'Writing the zip' };
 
