@@ -33,9 +33,10 @@ test('connection kit: both regions\' bundles and a .env with the token the user 
   expect(await popup.content()).not.toContain(issued.token);
   await select.selectOption({ index: 1 });
   await chooser.getByRole('button', { name: 'Export kit' }).click();
-  await expect(card.getByRole('status')).toContainText('orders-connect.zip');
   // Saved from a blob URL the background made: under Playwright the file on disk gets an id for a name.
   await expect.poll(() => finished(downloadDir), { timeout: 15_000 }).toHaveLength(1);
+  // The popup says the save ended, under the name the file really got on disk.
+  await expect(card.getByRole('status')).toHaveText(`Saved ${finished(downloadDir)[0]} (bundles, .env with your token, snippets) to your downloads.`);
 
   const bytes = readFileSync(path.join(downloadDir, finished(downloadDir)[0]!));
   expect(bytes.includes('X-Amz-')).toBe(false);
