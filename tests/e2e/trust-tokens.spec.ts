@@ -6,6 +6,7 @@ import type { Page } from '@playwright/test';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect } from './fixtures';
+import { expectPanel } from './panel';
 import { ORG, ROLES } from '../replica/fixtures';
 
 const tokensPage = `https://astra.datastax.com/org/${ORG.id}/settings/tokens`;
@@ -31,7 +32,7 @@ test('attack 1: a forged capture with the same client id never replaces the kept
   await page.goto(tokensPage);
   await page.getByLabel('Select a Token Role').selectOption({ label: 'Database Administrator' });
   await page.getByRole('button', { name: 'Generate Token' }).click();
-  await expect(page.getByTestId('astra-companion-token-panel')).toContainText('Saved in Astra Companion');
+  await expectPanel(page, 'token').toContainText('Saved in Astra Companion');
   const issued = replica.issuedTokens.at(-1)!;
   const keptBefore = await serviceWorker.evaluate(() => new Promise((resolve) => {
     const open = indexedDB.open('astra-companion');
@@ -89,7 +90,7 @@ test('attack 4: forged role lists cannot rename a known role, and the names kept
 
   await page.getByLabel('Select a Token Role').selectOption({ label: 'Database Administrator' });
   await page.getByRole('button', { name: 'Generate Token' }).click();
-  await expect(page.getByTestId('astra-companion-token-panel')).toContainText('Database Administrator · client id');
+  await expectPanel(page, 'token').toContainText('Database Administrator · client id');
   const popup = await openPopup();
   await popup.getByRole('tab', { name: /Tokens/ }).click();
   await expect(popup.getByTestId('token-row').first()).toContainText('Database Administrator');
@@ -122,7 +123,7 @@ test('attack 10: token files saved from the popup leave no secret in the downloa
   await page.goto(tokensPage);
   await page.getByLabel('Select a Token Role').selectOption({ label: 'Database Administrator' });
   await page.getByRole('button', { name: 'Generate Token' }).click();
-  await expect(page.getByTestId('astra-companion-token-panel')).toContainText('Saved in Astra Companion');
+  await expectPanel(page, 'token').toContainText('Saved in Astra Companion');
   const issued = replica.issuedTokens.at(-1)!;
 
   const popup = await openPopup();
