@@ -156,7 +156,7 @@ test('attack 9: a page script cannot reach the panel\'s Save button, and clickin
   expect(await downloads()).toBe(1);
 });
 
-test('attack 10: a page script cannot read the panel: its shadow root is closed, and no DOM read, serialization or selection holds its words', async ({ context }) => {
+test('closed panels: a page script cannot read the panel: its shadow root is closed, and no DOM read, serialization or selection holds its words', async ({ context }) => {
   const page = await context.newPage();
   await page.goto(connect(DB.inventory.id));
   await page.getByRole('button', { name: 'Get Bundle' }).click();

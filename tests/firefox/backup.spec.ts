@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import type { ElementHandle, Page } from 'puppeteer-core';
 import { DB, ORG, startReplica, STORAGE_HOST, type Replica } from '../replica/server';
 import { assertNoExtensionErrors, click, downloadsNow, newDownload, startFirefox, textOf, waitForText, waitUntil, type FirefoxSession } from './firefox-session';
+import { waitForPanelText } from './firefox-panel';
 
 const PASSPHRASE = 'export passphrase for tests';
 
@@ -52,11 +53,11 @@ test('export, then import into a fresh Firefox profile: the same bundles and tok
   try {
     const page = await first.openPage(`https://astra.datastax.com/org/${ORG.id}/database/${DB.orders.id}/connect`);
     await click(page, 'Get Bundle');
-    await waitForText(page, '[data-testid="astra-companion-bundle-panel"]', /Verified/);
+    await waitForPanelText(page, 'bundle', /Verified/);
     await page.goto(`https://astra.datastax.com/org/${ORG.id}/settings/tokens`);
     await page.select('select', (await page.$$eval('select option', (options) => options.find((o) => o.textContent === 'R/W User')?.getAttribute('value'))) ?? '');
     await click(page, 'Generate Token');
-    await waitForText(page, '[data-testid="astra-companion-token-panel"]', /Saved in Astra Companion/);
+    await waitForPanelText(page, 'token', /Saved in Astra Companion/);
     issued = replica.issuedTokens.at(-1)!;
     const popup = await first.openPopup();
     // All eight link kinds of both regions fetched and checked before the export.
