@@ -1,11 +1,11 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { BrowserContext, Page } from '@playwright/test';
-import JSZip from 'jszip';
 import { readFileSync } from 'node:fs';
 import { test, expect } from './fixtures';
 import { expectPanel, panel } from './panel';
 import { launchChromium } from './launch';
 import { DB, ORG } from '../replica/fixtures';
+import { contentOf } from '../shared/export-contents';
 
 const PASSPHRASE = 'export passphrase for tests';
 
@@ -64,17 +64,6 @@ async function importFile(popup: Page, bytes: Uint8Array, passphrase?: string) {
   await popup.getByLabel('Export file (.zip)').setInputFiles({ name: 'export.zip', mimeType: 'application/zip', buffer: Buffer.from(bytes) });
   if (passphrase) await popup.getByLabel('Passphrase of the export (for its tokens)').fill(passphrase);
   await popup.getByRole('button', { name: 'Import', exact: true }).click();
-}
-
-/** Every file of an export but the two that differ by design: the export time and the random salt and IV. */
-async function contentOf(bytes: Uint8Array): Promise<Record<string, string>> {
-  const zip = await JSZip.loadAsync(bytes);
-  const files: Record<string, string> = {};
-  for (const name of Object.keys(zip.files).sort()) {
-    if (name === 'manifest.json' || name === 'tokens.encrypted.json' || zip.files[name]!.dir) continue;
-    files[name] = Buffer.from(await zip.files[name]!.async('uint8array')).toString('base64');
-  }
-  return files;
 }
 
 test('export, wipe, import: the store comes back identical, and a damaged export is refused without changes', async ({ context, replica }) => {

@@ -6,20 +6,12 @@
  * panel that is not there fails: it never reads as empty text.
  */
 import type { CDPSession, Page } from '@playwright/test';
+import { PANEL_TEST_IDS, type PanelKind } from '../shared/panel-test-ids';
 
 /** The whole document, closed shadow roots included. */
 const pierceDocument = (session: CDPSession) => session.send('DOM.getDocument', { depth: -1, pierce: true });
 type DomNode = Awaited<ReturnType<typeof pierceDocument>>['root'];
 
-export const PANEL_TEST_IDS = {
-  bundle: 'astra-companion-bundle-panel',
-  token: 'astra-companion-token-panel',
-  floating: 'astra-companion-floating-panel',
-  'download-warning': 'astra-companion-download-warning',
-  'storage-error': 'astra-companion-storage-error',
-} as const;
-
-export type PanelKind = keyof typeof PANEL_TEST_IDS;
 
 export interface PanelScope {
   /** Only the panel inside the dialog with this accessible name (as `page.getByRole('dialog', { name })`). */

@@ -7,16 +7,8 @@
  */
 import type { Page } from 'puppeteer-core';
 import { PAGE_READ_TEXT, waitUntil } from './firefox-session';
+import { PANEL_TEST_IDS, type PanelKind } from '../shared/panel-test-ids';
 
-export const PANEL_TEST_IDS = {
-  bundle: 'astra-companion-bundle-panel',
-  token: 'astra-companion-token-panel',
-  floating: 'astra-companion-floating-panel',
-  'download-warning': 'astra-companion-download-warning',
-  'storage-error': 'astra-companion-storage-error',
-} as const;
-
-export type PanelKind = keyof typeof PANEL_TEST_IDS;
 
 type Send = (method: string, params: object) => Promise<{ result: any }>;
 interface SharedReference {
