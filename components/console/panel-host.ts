@@ -1,9 +1,9 @@
 /**
- * In-page UI inside a shadow root, so the console's styles cannot reach it and ours cannot leak out. Plain DOM, not
+ * In-page UI inside a closed shadow root, so the console's styles cannot reach it and ours cannot leak out, and page
+ * scripts cannot read it (`host.shadowRoot` is null for them): bundle status and file names stay ours. Plain DOM, not
  * Preact: this runs on every console page and must stay small. Text is only ever set with textContent, never parsed
- * as HTML. The root is open: page scripts can read it (it shows nothing secret: masked ids, file names, verdicts),
- * and every button acts only on a trusted click (`onUserClick`), so a page script's `.click()` does nothing. A closed
- * root would hide the text too, but Playwright cannot see into closed roots, so every in-page e2e test would go blind.
+ * as HTML. Every button still acts only on a trusted click (`onUserClick`). Tests read it the way a user does, through
+ * the browser's own protocol (`tests/e2e/panel.ts`, `tests/firefox/firefox-panel.ts`).
  */
 type Child = Node | string | null | undefined | false;
 
@@ -63,7 +63,7 @@ export interface PanelHost {
 export function createPanelHost(testId: string, options: { floating?: boolean; label: string }): PanelHost {
   const host = document.createElement('astra-companion-panel');
   host.setAttribute('data-testid', testId);
-  const shadow = host.attachShadow({ mode: 'open' });
+  const shadow = host.attachShadow({ mode: 'closed' });
   const style = el('style');
   style.textContent = STYLE;
   const panel = el('div', { class: `panel${options.floating ? ' floating' : ''}`, role: 'status', 'aria-label': options.label });

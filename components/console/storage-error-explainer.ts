@@ -118,7 +118,7 @@ export async function explainStorageError(env: StorageErrorEnv): Promise<Storage
   if (!report) return null;
 
   const host = h(doc, 'astra-companion-storage-error', { 'data-testid': 'astra-companion-storage-error', 'data-code': report.code });
-  const shadow = host.attachShadow({ mode: 'open' });
+  const shadow = host.attachShadow({ mode: 'closed' });
   const style = h(doc, 'style');
   style.textContent = STYLE;
   const panel = h(doc, 'div', { class: 'panel', role: 'alert', 'aria-label': 'Astra Companion' });

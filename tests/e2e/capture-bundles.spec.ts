@@ -4,6 +4,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test, expect } from './fixtures';
+import { BUNDLE_DIALOG } from './console';
+import { expectPanel, panel } from './panel';
 import { DB, ORG } from '../replica/fixtures';
 import { STORAGE_HOST } from '../replica/hosts';
 
@@ -14,11 +16,11 @@ test('Get Bundle on a two-region database: both regions verified in the dialog a
   const page = await context.newPage();
   await page.goto(connect(DB.orders.id));
   await page.getByRole('button', { name: 'Get Bundle' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Secure Connect Bundle Download' });
+  const dialog = page.getByRole('dialog', { name: BUNDLE_DIALOG });
   await expect(dialog).toBeVisible();
-  const panel = dialog.getByTestId('astra-companion-bundle-panel');
-  await expect(panel).toContainText(/Verified: 1\d\.\d KB, 8 files, cert valid until \d{4}-\d{2}-\d{2}, copy kept/);
-  await expect(panel).toContainText(/Link valid for [45]:\d\d/);
+  const verdict = panel(page, 'bundle', { dialog: BUNDLE_DIALOG });
+  await expectPanel(verdict).toContainText(/Verified: 1\d\.\d KB, 8 files, cert valid until \d{4}-\d{2}-\d{2}, copy kept/);
+  await expectPanel(verdict).toContainText(/Link valid for [45]:\d\d/);
   await shoot(page, 'console-get-bundle-dialog');
 
   const popup = await openPopup();
@@ -61,7 +63,7 @@ test('copy curl from the popup: the live link downloads the exact bundle; after 
   const page = await context.newPage();
   await page.goto(connect(DB.inventory.id));
   await page.getByRole('button', { name: 'Get Bundle' }).click();
-  await expect(page.getByTestId('astra-companion-bundle-panel')).toContainText('Verified');
+  await expectPanel(page, 'bundle').toContainText('Verified');
 
   const popup = await openPopup();
   const region = DB.inventory.datacenters[0]!.region;
@@ -88,7 +90,7 @@ test('after the link expired, the copy buttons say so and the kept copy still sa
   const page = await context.newPage();
   await page.goto(connect(DB.inventory.id));
   await page.getByRole('button', { name: 'Get Bundle' }).click();
-  await expect(page.getByTestId('astra-companion-bundle-panel')).toContainText('Verified');
+  await expectPanel(page, 'bundle').toContainText('Verified');
 
   const popup = await openPopup();
   const cdp = await context.newCDPSession(popup);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse as parseEnv } from 'dotenv';
 import JSZip from 'jszip';
 import { test, expect } from './fixtures';
+import { expectPanel } from './panel';
 import { DB, ORG } from '../replica/fixtures';
 
 const finished = (dir: string) => readdirSync(dir).filter((name) => !name.endsWith('.crdownload'));
@@ -12,11 +13,11 @@ test('connection kit: both regions\' bundles and a .env with the token the user 
   await page.goto(`https://astra.datastax.com/org/${ORG.id}/settings/tokens`);
   await page.getByLabel('Select a Token Role').selectOption({ label: 'Database Administrator' });
   await page.getByRole('button', { name: 'Generate Token' }).click();
-  await expect(page.getByTestId('astra-companion-token-panel')).toContainText('Saved in Astra Companion');
+  await expectPanel(page, 'token').toContainText('Saved in Astra Companion');
   const issued = replica.issuedTokens.at(-1)!;
   await page.goto(`https://astra.datastax.com/org/${ORG.id}/database/${DB.orders.id}/connect`);
   await page.getByRole('button', { name: 'Get Bundle' }).click();
-  await expect(page.getByTestId('astra-companion-bundle-panel')).toContainText('Verified');
+  await expectPanel(page, 'bundle').toContainText('Verified');
 
   const popup = await openPopup();
   const cdp = await context.newCDPSession(popup);

@@ -1,4 +1,5 @@
 import { test, expect } from './fixtures';
+import { expectPanel } from './panel';
 import { DB, ORG } from '../replica/fixtures';
 
 const databasePage = (dbId: string, tab = '') => `https://astra.datastax.com/org/${ORG.id}/database/${dbId}${tab}`;
@@ -12,7 +13,7 @@ test('a database hibernated after its bundle was kept: its popup card says so, l
     const page = await context.newPage();
     await page.goto(databasePage(archive.id, '/connect'));
     await page.getByRole('button', { name: 'Get Bundle' }).click();
-    await expect(page.getByTestId('astra-companion-bundle-panel')).toContainText('Verified');
+    await expectPanel(page, 'bundle').toContainText('Verified');
 
     const popup = await openPopup();
     const card = popup.locator(`[data-testid="bundle-row"][data-region="${archive.datacenters[0]!.region}"][data-kind="external"]`);

@@ -1,26 +1,11 @@
-import type { BrowserContext, Page } from '@playwright/test';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect } from './fixtures';
-import { DB, ORG } from '../replica/fixtures';
+import { openVerifiedDialog, saveDownloadsTo } from './console';
+import { expectPanel, panel } from './panel';
+import { DB } from '../replica/fixtures';
 
-const connect = `https://astra.datastax.com/org/${ORG.id}/database/${DB.inventory.id}/connect`;
 const region = DB.inventory.datacenters[0]!.region;
-
-/** Downloads land in `dir` under their real names, so a test can look at (or remove) the saved file. */
-async function saveDownloadsTo(context: BrowserContext, page: Page, dir: string) {
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: dir, eventsEnabled: true });
-}
-
-/** Opens Get Bundle and waits until Astra Companion has verified the link the dialog shows. */
-async function openVerifiedDialog(page: Page) {
-  await page.goto(connect);
-  await page.getByRole('button', { name: 'Get Bundle' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Secure Connect Bundle Download' });
-  await expect(dialog.getByTestId('astra-companion-bundle-panel')).toContainText('Verified');
-  return dialog;
-}
 
 const finished = (dir: string) => readdirSync(dir).filter((name) => !name.endsWith('.crdownload'));
 
@@ -45,10 +30,10 @@ test('the expired link opened in a tab: the storage error page explains it and s
   await page.waitForTimeout(4500);
   await dialog.getByRole('link', { name: 'Download Secure Bundle' }).click();
   await expect(page).toHaveURL(/datastax-cluster-config-prod/);
-  const explainer = page.getByTestId('astra-companion-storage-error');
-  await expect(explainer.getByTestId('storage-error-message')).toContainText(/expired/i);
-  await expect(explainer.locator('[data-action="fresh-link"]')).toHaveAttribute('href', new RegExp(`/database/${DB.inventory.id}/connect$`));
-  await explainer.locator('[data-action="save-copy"]').click();
+  const explainer = panel(page, 'storage-error');
+  await expectPanel(explainer.part('storage-error-message')).toContainText(/expired/i);
+  expect(await explainer.getByRole('link', { name: 'Get a fresh link' }).getAttribute('href')).toMatch(new RegExp(`/database/${DB.inventory.id}/connect$`));
+  await explainer.getByRole('button', { name: 'Save the verified copy' }).click();
   await expect.poll(() => finished(downloadDir), { timeout: 10_000 }).toHaveLength(1);
   expect(new Uint8Array(readFileSync(path.join(downloadDir, finished(downloadDir)[0]!)))).toEqual(replica.bundleFor(DB.inventory.id, region));
 });
@@ -60,7 +45,7 @@ test('a download started after expiry ("Save link as"): an expired-link warning 
   const link = await dialog.getByRole('link', { name: 'Download Secure Bundle' }).getAttribute('href');
   await page.waitForTimeout(4500);
   await serviceWorker.evaluate((url) => (globalThis as unknown as { chrome: { downloads: { download(o: { url: string }): Promise<number> } } }).chrome.downloads.download({ url: url! }), link);
-  await expect(page.getByTestId('download-warning')).toContainText(/expired/i, { timeout: 15_000 });
+  await expectPanel(page, 'download-warning').toContainText(/expired/i, { timeout: 15_000 });
   const popup = await openPopup();
   await saveDownloadsTo(context, popup, downloadDir);
   await popup.getByRole('tab', { name: /Warnings/ }).click();
@@ -76,7 +61,7 @@ test('a truncated download is reported as not finished, with the kept copy as th
   const dialog = await openVerifiedDialog(page);
   replica.setFaults({ truncateBodyAt: 4000 });
   await dialog.getByRole('link', { name: 'Download Secure Bundle' }).click();
-  await expect(page.getByTestId('download-warning')).toBeVisible({ timeout: 30_000 });
+  await expectPanel(page, 'download-warning').toBeVisible({ timeout: 30_000 });
   const popup = await openPopup();
   await popup.getByRole('tab', { name: /Warnings/ }).click();
   const warning = popup.getByTestId('warning-row').first();
@@ -89,7 +74,7 @@ test('a 200 answer with an XML error body saved as the zip is caught', async ({ 
   const dialog = await openVerifiedDialog(page);
   replica.setFaults({ errorDocumentWith200: true });
   await dialog.getByRole('link', { name: 'Download Secure Bundle' }).click();
-  await expect(page.getByTestId('download-warning')).toBeVisible({ timeout: 15_000 });
+  await expectPanel(page, 'download-warning').toBeVisible({ timeout: 15_000 });
   const popup = await openPopup();
   await popup.getByRole('tab', { name: /Warnings/ }).click();
   await expect(popup.getByTestId('warning-row').first()).toHaveAttribute('data-code', /error-document|too-small|size-mismatch/);

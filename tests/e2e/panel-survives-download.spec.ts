@@ -2,15 +2,11 @@
  * The moment the panel exists for: the user clicks Download. The click navigates to the storage host (a
  * download, not a route change), so the in-page panel must stay with its dialog, verdict and countdown alive.
  */
-import type { BrowserContext, Page } from '@playwright/test';
 import { readdirSync } from 'node:fs';
 import { test, expect } from './fixtures';
+import { BUNDLE_DIALOG, saveDownloadsTo } from './console';
+import { expectPanel, panel } from './panel';
 import { DB, ORG } from '../replica/fixtures';
-
-async function saveDownloadsTo(context: BrowserContext, page: Page, dir: string) {
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: dir, eventsEnabled: true });
-}
 
 const finished = (dir: string) => readdirSync(dir).filter((name) => !name.endsWith('.crdownload'));
 
@@ -19,16 +15,16 @@ test('Download Secure Bundle in the Get Bundle dialog: the verdict panel stays a
   await saveDownloadsTo(context, page, downloadDir);
   await page.goto(`https://astra.datastax.com/org/${ORG.id}/database/${DB.inventory.id}/connect`);
   await page.getByRole('button', { name: 'Get Bundle' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Secure Connect Bundle Download' });
-  const panel = dialog.getByTestId('astra-companion-bundle-panel');
-  await expect(panel).toContainText('Verified');
+  const dialog = page.getByRole('dialog', { name: BUNDLE_DIALOG });
+  const verdict = panel(page, 'bundle', { dialog: BUNDLE_DIALOG });
+  await expectPanel(verdict).toContainText('Verified');
   await dialog.getByRole('link', { name: 'Download Secure Bundle' }).click();
   await expect.poll(() => finished(downloadDir)).toEqual(['secure-connect-inventory.zip']);
-  const before = await panel.innerText();
-  await expect(panel).toContainText('Verified');
+  const before = await verdict.text();
+  await expectPanel(verdict).toContainText('Verified');
   // Still alive: the countdown moves on.
-  await expect(panel).not.toHaveText(before, { timeout: 5_000 });
-  await expect(panel).toContainText(/Link valid for [45]:\d\d/);
+  await expectPanel(verdict).not.toHaveText(before, { timeout: 5_000 });
+  await expectPanel(verdict).toContainText(/Link valid for [45]:\d\d/);
 });
 
 test('Download SCB on a vector database: the floating verdict panel stays after the download starts', async ({ context, downloadDir }) => {
@@ -38,11 +34,11 @@ test('Download SCB on a vector database: the floating verdict panel stays after 
   await page.getByRole('button', { name: 'More' }).first().click();
   await page.getByRole('menuitem', { name: 'Download SCB' }).click();
   await expect.poll(() => finished(downloadDir), { timeout: 15_000 }).toHaveLength(1);
-  const panel = page.getByTestId('astra-companion-floating-panel');
-  await expect(panel).toContainText('Verified', { timeout: 15_000 });
+  const floating = panel(page, 'floating');
+  await expectPanel(floating).toContainText('Verified', { timeout: 15_000 });
   // Download SCB navigates the tab to the storage link: nothing of that may stop the in-page features.
   await page.waitForTimeout(1500);
-  await expect(panel).toContainText('Verified');
+  await expectPanel(floating).toContainText('Verified');
 });
 
 test('route changes are still followed: from Settings to a database and its Connect tab, the panel starts', async ({ context }) => {
@@ -53,5 +49,5 @@ test('route changes are still followed: from Settings to a database and its Conn
   await page.getByRole('link', { name: 'Connect' }).click();
   await expect(page).toHaveURL(/\/connect$/);
   await page.getByRole('button', { name: 'Get Bundle' }).click();
-  await expect(page.getByRole('dialog', { name: 'Secure Connect Bundle Download' }).getByTestId('astra-companion-bundle-panel')).toContainText('Verified');
+  await expectPanel(page, 'bundle', { dialog: BUNDLE_DIALOG }).toContainText('Verified');
 });

@@ -5,13 +5,14 @@
  */
 import type { BrowserContext, Page } from '@playwright/test';
 import { test, expect } from './fixtures';
+import { expectPanel, panel } from './panel';
 import { DB, ORG } from '../replica/fixtures';
 
 async function captureBundle(context: BrowserContext, dbId: string) {
   const page = await context.newPage();
   await page.goto(`https://astra.datastax.com/org/${ORG.id}/database/${dbId}/connect`);
   await page.getByRole('button', { name: 'Get Bundle' }).click();
-  await expect(page.getByTestId('astra-companion-bundle-panel')).toContainText('Verified');
+  await expectPanel(page, 'bundle').toContainText('Verified');
   return page;
 }
 
@@ -19,7 +20,7 @@ async function captureToken(page: Page) {
   await page.goto(`https://astra.datastax.com/org/${ORG.id}/settings/tokens`);
   await page.getByLabel('Select a Token Role').selectOption({ label: 'R/W User' });
   await page.getByRole('button', { name: 'Generate Token' }).click();
-  await expect(page.getByTestId('astra-companion-token-panel')).toContainText('Saved in Astra Companion');
+  await expectPanel(page, 'token').toContainText('Saved in Astra Companion');
 }
 
 const card = (popup: Page, region: string) => popup.locator(`[data-testid="bundle-row"][data-region="${region}"][data-kind="external"]`);
@@ -110,10 +111,10 @@ test('a download cut short while the dialog is open: the warning sits in the dia
   replica.setFaults({ truncateBodyAt: 4000 });
   const dialog = page.getByRole('dialog', { name: 'Secure Connect Bundle Download' });
   await dialog.getByRole('link', { name: 'Download Secure Bundle' }).click();
-  const warning = dialog.getByTestId('download-warning');
-  await expect(warning).toContainText('was cut off: 4,000 of', { timeout: 30_000 });
-  await expect(warning.locator('[data-action="retry-download"]')).toHaveText('Download again');
-  await expect(warning.getByTestId('link-time')).toHaveText(/^Link valid for [0-4]:\d\d$/);
+  const warning = panel(page, 'download-warning', { dialog: 'Secure Connect Bundle Download' });
+  await expectPanel(warning).toContainText('was cut off: 4,000 of', { timeout: 30_000 });
+  expect(await warning.getByRole('link', { name: 'Download again' }).getAttribute('data-action')).toBe('retry-download');
+  await expectPanel(warning.part('link-time')).toHaveText(/^Link valid for [0-4]:\d\d$/);
   // Nothing of ours lies over the dialog's own Close button: a click there closes the dialog.
   await dialog.getByRole('button', { name: 'Close', exact: true }).scrollIntoViewIfNeeded();
   await shoot(page, 'console-download-cut-in-dialog');

@@ -2,6 +2,7 @@ import type { BrowserContext, Page } from '@playwright/test';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect, SCREENSHOT_DIR } from './fixtures';
+import { expectPanel, panel } from './panel';
 import { DB, ORG } from '../replica/fixtures';
 
 const tokensPage = `https://astra.datastax.com/org/${ORG.id}/settings/tokens`;
@@ -30,12 +31,12 @@ test('Settings > Tokens: the token is saved at once, confirmed without the secre
   await generateOnTokensPage(page);
   await expect(page.getByRole('dialog', { name: 'Token Details' })).toBeVisible();
   const issued = replica.issuedTokens.at(-1)!;
-  const saved = page.getByTestId('astra-companion-token-panel');
-  await expect(saved).toContainText('Saved in Astra Companion');
-  await expect(saved).toContainText(`Database Administrator · client id ${issued.clientId}`);
-  expect(await saved.textContent()).not.toContain(issued.secret);
+  const saved = panel(page, 'token');
+  await expectPanel(saved).toContainText('Saved in Astra Companion');
+  await expectPanel(saved).toContainText(`Database Administrator · client id ${issued.clientId}`);
+  expect(await saved.text()).not.toContain(issued.secret);
   // Only our panel: the console's own dialog shows the (test) secret, and secrets never go into snapshots.
-  await saved.locator('.panel').screenshot({ path: path.join(SCREENSHOT_DIR, 'console-token-saved.png') });
+  await saved.screenshot({ path: path.join(SCREENSHOT_DIR, 'console-token-saved.png') });
 
   const popup = await tokensTab(openPopup);
   const row = popup.locator(`[data-testid="token-row"][data-client-id="${issued.clientId}"]`);
@@ -77,9 +78,9 @@ test("a database's Connect tab (REST) and a vector database's token-only display
   const page = await context.newPage();
   await page.goto(`https://astra.datastax.com/org/${ORG.id}/database/${DB.orders.id}/connect`);
   await page.getByRole('button', { name: 'Generate Token' }).click();
-  await expect(page.getByTestId('astra-companion-token-panel')).toContainText('Saved in Astra Companion');
+  await expectPanel(page, 'token').toContainText('Saved in Astra Companion');
   const rest = replica.issuedTokens.at(-1)!;
-  await expect(page.getByTestId('astra-companion-token-panel')).toContainText(rest.clientId);
+  await expectPanel(page, 'token').toContainText(rest.clientId);
   // The console's own "Download Token Details" file is recognized as the same token, not a second record.
   const file = page.waitForEvent('download');
   await page.getByRole('link', { name: 'Download Token Details' }).click();
@@ -90,7 +91,7 @@ test("a database's Connect tab (REST) and a vector database's token-only display
   await page.getByRole('button', { name: 'Generate Token' }).click();
   await expect.poll(() => replica.issuedTokens.length).toBe(before + 1);
   const tokenOnly = replica.issuedTokens.at(-1)!;
-  await expect(page.getByTestId('astra-companion-token-panel')).toContainText(tokenOnly.clientId);
+  await expectPanel(page, 'token').toContainText(tokenOnly.clientId);
 
   const popup = await tokensTab(openPopup);
   await expect(popup.getByTestId('token-row')).toHaveCount(2);
@@ -115,7 +116,7 @@ test('locked: a token generated while locked is kept, and readable after unlocki
   const page = await context.newPage();
   await generateOnTokensPage(page);
   const issued = replica.issuedTokens.at(-1)!;
-  await expect(page.getByTestId('astra-companion-token-panel')).toContainText(issued.clientId);
+  await expectPanel(page, 'token').toContainText(issued.clientId);
 
   popup = await tokensTab(openPopup);
   const row = popup.locator(`[data-testid="token-row"][data-client-id="${issued.clientId}"]`);

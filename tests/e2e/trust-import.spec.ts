@@ -7,6 +7,7 @@ import JSZip from 'jszip';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { test, expect } from './fixtures';
+import { expectPanel } from './panel';
 import { DB, ORG } from '../replica/fixtures';
 import { makeBundle } from '../replica/make-bundle';
 import { makeSecret, tokenFor } from '../replica/mint-token';
@@ -55,11 +56,11 @@ test('attack 5: a hostile backup imported through the popup changes nothing kept
   const page = await context.newPage();
   await page.goto(`https://astra.datastax.com/org/${ORG.id}/database/${DB.inventory.id}/connect`);
   await page.getByRole('button', { name: 'Get Bundle' }).click();
-  await expect(page.getByTestId('astra-companion-bundle-panel').first()).toContainText('Verified');
+  await expectPanel(page, 'bundle', { first: true }).toContainText('Verified');
   await page.goto(`https://astra.datastax.com/org/${ORG.id}/settings/tokens`);
   await page.getByLabel('Select a Token Role').selectOption({ label: 'R/W User' });
   await page.getByRole('button', { name: 'Generate Token' }).click();
-  await expect(page.getByTestId('astra-companion-token-panel')).toContainText('Saved in Astra Companion');
+  await expectPanel(page, 'token').toContainText('Saved in Astra Companion');
   const issued = replica.issuedTokens.at(-1)!;
 
   const popup = await openPopup();

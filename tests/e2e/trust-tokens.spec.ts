@@ -2,15 +2,26 @@
  * Issue 11, weakness 1, performed as an attacker would: a script on the console page dispatches the page hook's own
  * event with the real token's client id and a made-up, self-consistent token and secret. Nothing kept may change.
  */
-import type { Page } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect } from './fixtures';
+import { expectPanel } from './panel';
 import { ORG, ROLES } from '../replica/fixtures';
 
 const tokensPage = `https://astra.datastax.com/org/${ORG.id}/settings/tokens`;
 
 /** Runs in the page: a forged token for `clientId` whose hash part is sha256 of a made-up secret, sent as the hook does. */
+/** Generates a Database Administrator token on the tokens page and waits until Astra Companion says it kept it. */
+async function generateSavedToken(context: BrowserContext): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(tokensPage);
+  await page.getByLabel('Select a Token Role').selectOption({ label: 'Database Administrator' });
+  await page.getByRole('button', { name: 'Generate Token' }).click();
+  await expectPanel(page, 'token').toContainText('Saved in Astra Companion');
+  return page;
+}
+
 function forgeToken(page: Page, clientId: string, withSecret: boolean) {
   return page.evaluate(
     async ({ clientId, withSecret }) => {
@@ -27,11 +38,7 @@ function forgeToken(page: Page, clientId: string, withSecret: boolean) {
 }
 
 test('attack 1: a forged capture with the same client id never replaces the kept token; it is kept apart and shown as a warning', async ({ context, replica, serviceWorker, openPopup }) => {
-  const page = await context.newPage();
-  await page.goto(tokensPage);
-  await page.getByLabel('Select a Token Role').selectOption({ label: 'Database Administrator' });
-  await page.getByRole('button', { name: 'Generate Token' }).click();
-  await expect(page.getByTestId('astra-companion-token-panel')).toContainText('Saved in Astra Companion');
+  const page = await generateSavedToken(context);
   const issued = replica.issuedTokens.at(-1)!;
   const keptBefore = await serviceWorker.evaluate(() => new Promise((resolve) => {
     const open = indexedDB.open('astra-companion');
@@ -89,7 +96,7 @@ test('attack 4: forged role lists cannot rename a known role, and the names kept
 
   await page.getByLabel('Select a Token Role').selectOption({ label: 'Database Administrator' });
   await page.getByRole('button', { name: 'Generate Token' }).click();
-  await expect(page.getByTestId('astra-companion-token-panel')).toContainText('Database Administrator · client id');
+  await expectPanel(page, 'token').toContainText('Database Administrator · client id');
   const popup = await openPopup();
   await popup.getByRole('tab', { name: /Tokens/ }).click();
   await expect(popup.getByTestId('token-row').first()).toContainText('Database Administrator');
@@ -118,11 +125,7 @@ function holdsSecret(text: string, secret: string): boolean {
 }
 
 test('attack 10: token files saved from the popup leave no secret in the download history, in any encoding', async ({ context, replica, serviceWorker, openPopup, downloadDir }) => {
-  const page = await context.newPage();
-  await page.goto(tokensPage);
-  await page.getByLabel('Select a Token Role').selectOption({ label: 'Database Administrator' });
-  await page.getByRole('button', { name: 'Generate Token' }).click();
-  await expect(page.getByTestId('astra-companion-token-panel')).toContainText('Saved in Astra Companion');
+  await generateSavedToken(context);
   const issued = replica.issuedTokens.at(-1)!;
 
   const popup = await openPopup();

@@ -3,18 +3,13 @@
  * and the console page. Proven here for the two kinds that used to reach fewer: a dead link opened in a tab, and
  * a good download whose file is gone afterwards (the browser opened, unpacked or moved it).
  */
-import type { BrowserContext, Page, Worker } from '@playwright/test';
+import type { Worker } from '@playwright/test';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect } from './fixtures';
-import { DB, ORG } from '../replica/fixtures';
-
-const connect = `https://astra.datastax.com/org/${ORG.id}/database/${DB.inventory.id}/connect`;
-
-async function saveDownloadsTo(context: BrowserContext, page: Page, dir: string) {
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: dir, eventsEnabled: true });
-}
+import { openVerifiedDialog, saveDownloadsTo } from './console';
+import { expectPanel, panel } from './panel';
+import { DB } from '../replica/fixtures';
 
 type Chrome = {
   action: { getBadgeText(details: object): Promise<string>; getBadgeBackgroundColor(details: object): Promise<number[]> };
@@ -27,14 +22,6 @@ const badge = (worker: Worker) =>
   });
 const notifications = (worker: Worker) => worker.evaluate(async () => Object.keys(await (globalThis as unknown as { chrome: Chrome }).chrome.notifications.getAll()));
 
-async function openVerifiedDialog(page: Page) {
-  await page.goto(connect);
-  await page.getByRole('button', { name: 'Get Bundle' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Secure Connect Bundle Download' });
-  await expect(dialog.getByTestId('astra-companion-bundle-panel')).toContainText('Verified');
-  return dialog;
-}
-
 test('an expired link opened in a tab: explained there, and a warning in the badge, a notification, the Warnings tab and the console tab', async ({ context, replica, serviceWorker, openPopup }) => {
   replica.setFaults({ linkLifetimeSeconds: 3 });
   const consoleTab = await context.newPage();
@@ -43,12 +30,12 @@ test('an expired link opened in a tab: explained there, and a warning in the bad
   await consoleTab.waitForTimeout(4500);
   const storageTab = await context.newPage();
   await storageTab.goto(link);
-  await expect(storageTab.getByTestId('astra-companion-storage-error').getByTestId('storage-error-message')).toContainText(/expired/i);
+  await expectPanel(panel(storageTab, 'storage-error').part('storage-error-message')).toContainText(/expired/i);
 
   await expect.poll(async () => (await badge(serviceWorker)).text, { timeout: 10_000 }).toBe('1');
   expect((await badge(serviceWorker)).color).toEqual([180, 35, 24, 255]);
   await expect.poll(() => notifications(serviceWorker)).toContainEqual(expect.stringMatching(/^storage-tab-/));
-  await expect(consoleTab.getByTestId('download-warning')).toHaveAttribute('data-code', 'link-expired');
+  await expectPanel(panel(consoleTab, 'download-warning').part('download-warning')).toHaveAttribute('data-code', 'link-expired');
 
   const popup = await openPopup();
   await expect(popup.getByRole('tab', { name: /Warnings/ })).toContainText('1');
@@ -59,7 +46,7 @@ test('an expired link opened in a tab: explained there, and a warning in the bad
 
   // Opening the same dead link again is the same warning, not a second one.
   await storageTab.reload();
-  await expect(storageTab.getByTestId('astra-companion-storage-error')).toBeVisible();
+  await expectPanel(storageTab, 'storage-error').toBeVisible();
   await expect(popup.getByTestId('warning-row')).toHaveCount(1);
 });
 
@@ -87,5 +74,5 @@ test('a good download whose file is gone afterwards (opened, unpacked or moved):
   await expect.poll(async () => (await badge(serviceWorker)).text).toBe('1');
   expect((await badge(serviceWorker)).color).toEqual([179, 92, 0, 255]);
   await expect.poll(() => notifications(serviceWorker)).toContainEqual(expect.stringMatching(/opened-by-browser$/));
-  await expect(page.getByTestId('download-warning')).toHaveAttribute('data-code', 'opened-by-browser');
+  await expectPanel(panel(page, 'download-warning').part('download-warning')).toHaveAttribute('data-code', 'opened-by-browser');
 });

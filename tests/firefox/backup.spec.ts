@@ -1,6 +1,5 @@
 /** Firefox: export everything, import it into a fresh profile, and the store comes back with the token's secret. */
 import assert from 'node:assert/strict';
-import JSZip from 'jszip';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,6 +7,8 @@ import { after, before, test } from 'node:test';
 import type { ElementHandle, Page } from 'puppeteer-core';
 import { DB, ORG, startReplica, STORAGE_HOST, type Replica } from '../replica/server';
 import { assertNoExtensionErrors, click, downloadsNow, newDownload, startFirefox, textOf, waitForText, waitUntil, type FirefoxSession } from './firefox-session';
+import { waitForPanelText } from './firefox-panel';
+import { contentOf } from '../shared/export-contents';
 
 const PASSPHRASE = 'export passphrase for tests';
 
@@ -34,17 +35,6 @@ async function exportAll(firefox: FirefoxSession, popup: Page): Promise<Uint8Arr
   return new Uint8Array(readFileSync(path.join(firefox.downloadDir, name)));
 }
 
-/** Every file of an export but the two that differ by design: the export time and the random salt and IV. */
-async function contentOf(bytes: Uint8Array): Promise<Record<string, string>> {
-  const zip = await JSZip.loadAsync(bytes);
-  const files: Record<string, string> = {};
-  for (const name of Object.keys(zip.files).sort()) {
-    if (name === 'manifest.json' || name === 'tokens.encrypted.json' || zip.files[name]!.dir) continue;
-    files[name] = Buffer.from(await zip.files[name]!.async('uint8array')).toString('base64');
-  }
-  return files;
-}
-
 test('export, then import into a fresh Firefox profile: the same bundles and tokens, the secret intact', async () => {
   const first = await startFirefox(replica);
   let exported: Uint8Array;
@@ -52,11 +42,11 @@ test('export, then import into a fresh Firefox profile: the same bundles and tok
   try {
     const page = await first.openPage(`https://astra.datastax.com/org/${ORG.id}/database/${DB.orders.id}/connect`);
     await click(page, 'Get Bundle');
-    await waitForText(page, '[data-testid="astra-companion-bundle-panel"]', /Verified/);
+    await waitForPanelText(page, 'bundle', /Verified/);
     await page.goto(`https://astra.datastax.com/org/${ORG.id}/settings/tokens`);
     await page.select('select', (await page.$$eval('select option', (options) => options.find((o) => o.textContent === 'R/W User')?.getAttribute('value'))) ?? '');
     await click(page, 'Generate Token');
-    await waitForText(page, '[data-testid="astra-companion-token-panel"]', /Saved in Astra Companion/);
+    await waitForPanelText(page, 'token', /Saved in Astra Companion/);
     issued = replica.issuedTokens.at(-1)!;
     const popup = await first.openPopup();
     // All eight link kinds of both regions fetched and checked before the export.

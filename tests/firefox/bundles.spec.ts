@@ -4,30 +4,19 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { DB, ORG, startReplica, STORAGE_HOST, type Replica } from '../replica/server';
-import { assertNoExtensionErrors, click, pasteClipboard, startFirefox, textOf, waitForText, waitUntil, type FirefoxSession } from './firefox-session';
+import { test } from 'node:test';
+import { DB, ORG, STORAGE_HOST } from '../replica/server';
+import { assertNoExtensionErrors, click, pasteClipboard, firefoxSuite, textOf, waitForText, waitUntil } from './firefox-session';
+import { panelRoots, waitForPanelText } from './firefox-panel';
 
 const connect = (dbId: string) => `https://astra.datastax.com/org/${ORG.id}/database/${dbId}/connect`;
-const PANEL = '[data-testid="astra-companion-bundle-panel"]';
 const row = (region: string) => `[data-testid="bundle-row"][data-region="${region}"][data-kind="external"]`;
 
-let replica: Replica;
-let firefox: FirefoxSession;
+const suite = firefoxSuite();
 
-before(async () => {
-  replica = await startReplica({ port: 0 });
-  firefox = await startFirefox(replica);
-});
-
-after(async () => {
-  await firefox?.close();
-  await replica?.close();
-});
-
-/** Runs a command copied from the popup in a real shell, with the storage host mapped to the replica. */
+/** Runs a command copied from the popup in a real shell, with the storage host mapped to the suite.replica. */
 function runCopied(command: string, cwd: string): Promise<{ status: number | null; stderr: string }> {
-  const mapped = `${command} --connect-to ${STORAGE_HOST}:443:127.0.0.1:${replica.port} --insecure --max-time 20`;
+  const mapped = `${command} --connect-to ${STORAGE_HOST}:443:127.0.0.1:${suite.replica.port} --insecure --max-time 20`;
   return new Promise((resolve) => {
     const child = spawn('sh', ['-c', mapped], { cwd });
     let stderr = '';
@@ -37,13 +26,20 @@ function runCopied(command: string, cwd: string): Promise<{ status: number | nul
 }
 
 test('Get Bundle on a two-region database: the dialog panel verifies the bundle, the popup lists both regions with a countdown', async () => {
-  replica.resetFaults();
-  const page = await firefox.openPage(connect(DB.orders.id));
+  suite.replica.resetFaults();
+  const page = await suite.firefox.openPage(connect(DB.orders.id));
   await click(page, 'Get Bundle');
-  const panel = await waitForText(page, PANEL, /Verified: 1\d\.\d KB, 8 files, cert valid until \d{4}-\d{2}-\d{2}, copy kept/);
+  const panel = await waitForPanelText(page, 'bundle', /Verified: 1\d\.\d KB, 8 files, cert valid until \d{4}-\d{2}-\d{2}, copy kept/);
   assert.match(panel, /Link valid for [45]:\d\d/);
+  // The panel's root is closed: the browser's own protocol reads it (above); the page's scripts cannot.
+  assert.deepEqual((await panelRoots(page, 'bundle')).map((root) => root.mode), ['closed']);
+  const fromPage = await page.evaluate(`(() => {
+    const host = document.querySelector('[data-testid="astra-companion-bundle-panel"]');
+    return { shadowRoot: host.shadowRoot, text: host.textContent + host.innerHTML, body: document.body.innerText.includes('copy kept') };
+  })()`);
+  assert.deepEqual(fromPage, { shadowRoot: null, text: '', body: false });
 
-  const popup = await firefox.openPopup();
+  const popup = await suite.firefox.openPopup();
   for (const region of ['us-east1', 'europe-west1']) {
     const text = await waitForText(popup, row(region), /Verified/);
     assert.match(text, /Link valid for [45]:\d\d/);
@@ -58,30 +54,30 @@ test('Get Bundle on a two-region database: the dialog panel verifies the bundle,
   assert.equal((await popup.$$('[data-testid="bundle-row"][data-kind="external"]')).length, 2);
   await popup.close();
   await page.close();
-  assertNoExtensionErrors(firefox);
+  assertNoExtensionErrors(suite.firefox);
 });
 
 test('copy curl from the popup: the clipboard holds a shell-correct command that downloads the exact bundle', async () => {
-  replica.resetFaults();
-  const page = await firefox.openPage(connect(DB.inventory.id));
+  suite.replica.resetFaults();
+  const page = await suite.firefox.openPage(connect(DB.inventory.id));
   await click(page, 'Get Bundle');
-  await waitForText(page, PANEL, /Verified/);
+  await waitForPanelText(page, 'bundle', /Verified/);
   const region = DB.inventory.datacenters[0]!.region;
 
-  const popup = await firefox.openPopup();
+  const popup = await suite.firefox.openPopup();
   await waitForText(popup, row(region), /Verified/);
   await click(popup, 'Copy curl', row(region));
   await waitForText(popup, row(region), /Copied/, 5_000);
-  const curl = await pasteClipboard(firefox);
+  const curl = await pasteClipboard(suite.firefox);
   assert.match(curl, /^curl -fSL -o 'secure-connect-inventory\.zip' 'https:\/\/datastax-cluster-config-prod\.s3\.us-east-2\.amazonaws\.com\/.+'$/);
-  assert.ok(replica.issuedLinks.some((link) => curl.includes(`'${link}'`)), 'the command carries a link the replica issued, unaltered');
+  assert.ok(suite.replica.issuedLinks.some((link) => curl.includes(`'${link}'`)), 'the command carries a link the replica issued, unaltered');
 
   const dir = mkdtempSync(path.join(tmpdir(), 'firefox-curl-'));
   const result = await runCopied(curl, dir);
   assert.equal(result.status, 0, result.stderr);
-  assert.deepEqual(new Uint8Array(readFileSync(path.join(dir, 'secure-connect-inventory.zip'))), replica.bundleFor(DB.inventory.id, region));
+  assert.deepEqual(new Uint8Array(readFileSync(path.join(dir, 'secure-connect-inventory.zip'))), suite.replica.bundleFor(DB.inventory.id, region));
   assert.equal(existsSync(path.join(dir, 'secure-connect-inventory.zip')), true);
   await popup.close();
   await page.close();
-  assertNoExtensionErrors(firefox);
+  assertNoExtensionErrors(suite.firefox);
 });

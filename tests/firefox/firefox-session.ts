@@ -3,11 +3,12 @@
  * Firefox build installed as a temporary add-on and the Astra host names piped to the local replica through a
  * CONNECT proxy (Firefox preferences; the manifest stays unchanged). Flags and prefs: shared/TOOLCHAIN.md.
  */
+import { after, before } from 'node:test';
 import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { API_HOST, ASTRA_HOST, STORAGE_HOST, type Replica } from '../replica/server';
+import { API_HOST, ASTRA_HOST, startReplica, STORAGE_HOST, type Replica } from '../replica/server';
 import { startConnectProxy, type ConnectProxy } from './connect-proxy';
 
 export const FIREFOX_BUILD = path.resolve('.output/firefox-mv2');
@@ -109,6 +110,26 @@ export async function startFirefox(replica: Replica, prefs: Record<string, unkno
   };
 }
 
+/** The replica and the Firefox a spec file shares: started before its first test, closed after its last. */
+export interface FirefoxSuite {
+  replica: Replica;
+  firefox: FirefoxSession;
+}
+
+/** Call at the top of a spec file: `const suite = firefoxSuite();`, then `suite.firefox`, `suite.replica` in tests. */
+export function firefoxSuite(prefs: Record<string, unknown> = {}): FirefoxSuite {
+  const suite = {} as FirefoxSuite;
+  before(async () => {
+    suite.replica = await startReplica({ port: 0 });
+    suite.firefox = await startFirefox(suite.replica, prefs);
+  });
+  after(async () => {
+    await suite.firefox?.close();
+    await suite.replica?.close();
+  });
+  return suite;
+}
+
 // Runs in Firefox's parent process (allowed by --remote-allow-system-access): a file picker that accepts the
 // suggested name in the download folder, as a user pressing Enter in the Save As dialog would. `downloads.download`
 // with `saveAs: true` otherwise waits for a native dialog that headless Firefox never shows.
@@ -196,13 +217,8 @@ const DEEP_QUERY = `function (css) {
 export function textOf(page: Page, selector: string): Promise<string | null> {
   return page.evaluate(`(() => {
     const element = (${DEEP_QUERY})(${JSON.stringify(selector)});
-    return element ? (${READ_TEXT})(element) : null;
+    return element ? (${PAGE_READ_TEXT})(element) : null;
   })()`) as Promise<string | null>;
-}
-
-/** The `attribute` of the first element matching `selector`, through open shadow roots. */
-export function attributeOf(page: Page, selector: string, attribute: string): Promise<string | null> {
-  return page.evaluate(`(() => (${DEEP_QUERY})(${JSON.stringify(selector)})?.getAttribute(${JSON.stringify(attribute)}) ?? null)()`) as Promise<string | null>;
 }
 
 /** Waits for the element's text to match, and returns it. */
@@ -213,9 +229,9 @@ export function waitForText(page: Page, selector: string, pattern: RegExp, timeo
   }, timeoutMs);
 }
 
-// Page-side: the text a user reads, through open shadow roots, without aria-hidden parts (a steady-width button
+// Page-side: the text a user reads, through open shadow roots (closed ones: firefox-panel.ts), without aria-hidden parts (a steady-width button
 // holds all its labels, hidden but one), styles or scripts.
-const READ_TEXT = `function readText(node) {
+export const PAGE_READ_TEXT = `function readText(node) {
   if (node.nodeType === 3) return node.data;
   if (node.nodeType !== 1 && node.nodeType !== 11) return '';
   if (node.nodeType === 1 && (node.getAttribute('aria-hidden') === 'true' || node.localName === 'style' || node.localName === 'script')) return '';
@@ -226,7 +242,7 @@ const READ_TEXT = `function readText(node) {
 
 // Page-side source as text: tsx would wrap a function's inner names in a helper the page does not have.
 const FIND_CONTROL = `function (css, wanted) {
-  const readText = ${READ_TEXT};
+  const readText = ${PAGE_READ_TEXT};
   const matches = (label) => (wanted.text !== undefined ? label === wanted.text : new RegExp(wanted.regex, wanted.flags).test(label));
   const roots = [...document.querySelectorAll(css)];
   while (roots.length) {

@@ -24,6 +24,7 @@
 import { fail, ok, type Result } from '../shared/result';
 import { base64ToBytes as fromBase64, bytesToBase64 as toBase64 } from '../shared/bytes';
 import type { AutoLock, VaultStatus } from './types';
+import { isGuessable } from './passphrase-floor';
 
 /** Structured-clone storage (IndexedDB): CryptoKey and Uint8Array values are kept as they are. */
 export interface KeyValueStore {
@@ -338,6 +339,9 @@ export function createVault({ kv, session, now = Date.now }: VaultOptions): Vaul
       serial(async () => {
         if (next !== null && (typeof next !== 'string' || next.length < MIN_PASSPHRASE_LENGTH)) {
           return fail('weak-passphrase', `A passphrase needs at least ${MIN_PASSPHRASE_LENGTH} characters.`, 'A few unrelated words make a strong passphrase that is easy to type.');
+        }
+        if (next !== null && isGuessable(next)) {
+          return fail('weak-passphrase', 'That passphrase is too easy to guess: it is a common password or a simple pattern.', 'A few unrelated words make a strong passphrase that is easy to type.');
         }
         const meta = await ensureMeta();
         const key = await provePassphrase(meta, current);
