@@ -34,6 +34,14 @@ export interface ImportStoreOptions {
   skipTokens?: boolean;
   now: () => number;
   limits?: Partial<ImportLimits>;
+  /** Told how far the import is, for a progress bar. */
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+export interface ImportProgress {
+  phase: 'check' | 'seal' | 'save';
+  done: number;
+  total: number;
 }
 
 interface IncomingToken {
