@@ -11,11 +11,12 @@ import { clientIdOf, isClientId, isSecret, isToken, maskToken, verifyTokenSecret
 import type { ImportProblemCode, ImportReport, TokenExportMode } from './types';
 import type { BundleProblemRecord, BundleRecord } from '../bundle/types';
 import type { TokenRecord } from '../token/types';
+import { inLanes } from '../shared/lanes';
 import type { Vault } from '../vault/vault';
 import { tokenFingerprint } from '../token/token-identity';
 import { damaged, isSafeEntryPath, parseJsonEntry, PICK_EXPORT_HINT, type ImportLimits } from './read-export-zip';
 
-export type ImportVault = Pick<Vault, 'seal' | 'importEncrypted'>;
+export type ImportVault = Pick<Vault, 'sealMany' | 'importEncrypted'>;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -300,6 +301,8 @@ export async function tokenCandidates(
   const refused: ImportReport['refused'] = [];
   const tokens: TokenCandidate[] = [];
   const seen = new Set<string>();
+  type Step = { refused: string; where: string } | { metadata: NonNullable<ReturnType<typeof tokenMetadataOf>>; row: { token: string; secret: string }; where: string };
+  const steps: Step[] = [];
   for (const [index, item] of rawMetadata.entries()) {
     const metadata = tokenMetadataOf(item);
     if (!metadata) return damaged(`token ${index + 1} in ${path} is not a token record`);
@@ -308,28 +311,33 @@ export async function tokenCandidates(
     const where = `${path}#${metadata.clientId.slice(0, 4)}…`;
     const row = byClientId.get(metadata.clientId);
     byClientId.delete(metadata.clientId);
-    if (!row) {
-      refused.push({ path: where, reason: 'The CSV has no row for this token.' });
+    if (!row) steps.push({ where, refused: 'The CSV has no row for this token.' });
+    else if (!isToken(row.token) || clientIdOf(row.token) !== metadata.clientId) steps.push({ where, refused: 'The token is not a valid Astra token for its client id.' });
+    else if (row.secret !== '' && !isSecret(row.secret)) steps.push({ where, refused: 'The client secret is not well formed.' });
+    else steps.push({ metadata, row, where });
+  }
+  // The hashes of thousands of tokens, several in flight (WebCrypto), then the outcomes in the file's order.
+  const hashed = await inLanes(steps, 8, async (step) => {
+    if ('refused' in step) return undefined;
+    const given = step.row.secret === '' ? undefined : step.row.secret;
+    const [matches, tokenSha256] = await Promise.all([given !== undefined && verifyTokenSecret(step.row.token, given).then((v) => v === 'match'), tokenFingerprint(step.row.token)]);
+    return { given, matches: matches === true, tokenSha256 };
+  });
+  for (const [i, step] of steps.entries()) {
+    if ('refused' in step) {
+      refused.push({ path: step.where, reason: step.refused });
       continue;
     }
-    if (!isToken(row.token) || clientIdOf(row.token) !== metadata.clientId) {
-      refused.push({ path: where, reason: 'The token is not a valid Astra token for its client id.' });
-      continue;
-    }
-    if (row.secret !== '' && !isSecret(row.secret)) {
-      refused.push({ path: where, reason: 'The client secret is not well formed.' });
-      continue;
-    }
-    const given = row.secret === '' ? undefined : row.secret;
+    const { metadata, row, where } = step;
+    const { given, matches, tokenSha256 } = hashed[i]!;
     // A secret joins its token only when it hashes to it: a mismatched one is left out, the token kept alone.
-    const matches = given !== undefined && (await verifyTokenSecret(row.token, given)) === 'match';
     if (given !== undefined && !matches) refused.push({ path: where, reason: 'The client secret does not belong to this token; the token was kept without it.' });
     const secret = matches ? given : undefined;
     tokens.push({
       metadata: {
         ...metadata,
         maskedToken: maskToken(row.token),
-        tokenSha256: await tokenFingerprint(row.token),
+        tokenSha256,
         hasSecret: secret !== undefined,
         secretCheck: secret ? 'match' : 'no-secret',
       },
