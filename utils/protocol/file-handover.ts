@@ -21,16 +21,28 @@ export interface ChannelLike {
   close(): void;
 }
 
+/** A post that fails (a channel closing, a Blob that cannot be cloned) is a file that never arrives: the asker times out. */
+function post(channel: ChannelLike, message: FileChannelMessage): void {
+  try {
+    channel.postMessage(message);
+  } catch {
+    // Nothing to do here: see above.
+  }
+}
+
 const isMessage = (data: unknown, type: FileChannelMessage['type'], id: string): boolean =>
   typeof data === 'object' && data !== null && (data as { type?: unknown }).type === type && (data as { id?: unknown }).id === id;
 
 /** The page's side: answers every ask for `id` with `file` until stopped (the page stops once the import answered). */
 export function offerFile(channel: ChannelLike, id: string, file: Blob): () => void {
+  let open = true;
   const onMessage = (event: { data: unknown }) => {
-    if (isMessage(event.data, 'file-wanted', id)) channel.postMessage({ type: 'file', id, file } satisfies FileChannelMessage);
+    // An ask already queued when the page stopped finds the channel closed: nothing to answer.
+    if (open && isMessage(event.data, 'file-wanted', id)) post(channel, { type: 'file', id, file });
   };
   channel.addEventListener('message', onMessage);
   return () => {
+    open = false;
     channel.removeEventListener('message', onMessage);
     channel.close();
   };
@@ -42,7 +54,7 @@ export function offerFile(channel: ChannelLike, id: string, file: Blob): () => v
  */
 export function wantFile(channel: ChannelLike, id: string, { timeoutMs = 15_000, askEveryMs = 500 } = {}): Promise<Blob | undefined> {
   return new Promise((resolve) => {
-    const ask = () => channel.postMessage({ type: 'file-wanted', id } satisfies FileChannelMessage);
+    const ask = () => post(channel, { type: 'file-wanted', id });
     const finish = (file: Blob | undefined) => {
       clearInterval(again);
       clearTimeout(giveUp);
