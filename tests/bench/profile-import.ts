@@ -17,8 +17,8 @@ interface ProfileNode {
   children?: number[];
 }
 
-const [bundles = 1000, tokens = 1000] = process.argv.slice(2).map(Number);
-const store = await filledStore({ bundles, tokens, distinct: Math.min(bundles, 50) });
+const [bundles = 1000, tokens = 1000, distinct = 50] = process.argv.slice(2).map(Number);
+const store = await filledStore({ bundles, tokens, distinct: Math.min(bundles, distinct) });
 const passphrase = 'profile passphrase, long enough';
 const exported = await exportStore({ db: store.db, vault: store.vault, extensionVersion: 'profile', now: () => T0, tokens: { mode: 'encrypted', passphrase } });
 if (!exported.ok) throw new Error(exported.error.message);
