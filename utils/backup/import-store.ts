@@ -23,7 +23,7 @@ export { mergeBundle, mergeToken, type IncomingBundle } from './merge-rules';
 export type { ImportVault } from './validate-records';
 
 /** Bundles checked at once, and tokens fingerprinted at once: enough to keep WebCrypto's thread busy. */
-const CHECK_LANES = 8;
+const CHECK_LANES = 16;
 
 type Failure = Extract<Result<never, ImportProblemCode>, { ok: false }>;
 

@@ -4,7 +4,7 @@
  * copy's verdict and facts, a link's facts, masks and secret checks) is recomputed by the caller, never trusted.
  */
 import Papa from 'papaparse';
-import { BUNDLE_FOLDER, BUNDLES_PATH, EXPORT_FORMAT, EXPORT_FORMAT_VERSION, exportableRecord, TOKENS_CSV_PATH, TOKENS_ENCRYPTED_PATH, TOKENS_METADATA_PATH, TOKENS_PAYLOAD_FORMAT, type ExportedTokenMetadata, type OpenedToken } from './export-store';
+import { BUNDLE_FOLDER, BUNDLES_PATH, EXPORT_FORMAT, EXPORT_FORMAT_VERSION, TOKENS_CSV_PATH, TOKENS_ENCRYPTED_PATH, TOKENS_METADATA_PATH, TOKENS_PAYLOAD_FORMAT, type ExportedTokenMetadata, type OpenedToken } from './export-store';
 import { fail, ok, type Result } from '../shared/result';
 import { CONSOLE_CSV_HEADER } from '../token/token-csv';
 import { clientIdOf, isClientId, isSecret, isToken, maskToken, verifyTokenSecret } from '../token/token';
@@ -158,7 +158,8 @@ function bundleRecordOf(value: unknown): BundleRecord | undefined {
     source: v.source,
     status: v.status as BundleRecord['status'],
     problems: problems as BundleProblemRecord[],
-    facts: v.facts,
+    // The file's facts are never kept: recheck-records.ts recomputes them from the copy, or drops them with it.
+    facts: undefined,
     size: v.size as number | undefined,
     sha256: v.sha256 as string | undefined,
     entryCount: v.entryCount as number | undefined,
@@ -169,7 +170,7 @@ function bundleRecordOf(value: unknown): BundleRecord | undefined {
       ? { at: downloaded.at as number, ok: downloaded.ok as boolean, ...(downloaded.note !== undefined ? { note: downloaded.note as string } : {}) }
       : undefined,
   };
-  return exportableRecord(dropUndefined(record));
+  return dropUndefined(record);
 }
 
 export function problemOf(value: unknown): BundleProblemRecord | undefined {
