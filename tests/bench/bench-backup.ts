@@ -3,13 +3,18 @@
  * background does the work on the real IndexedDB with real WebCrypto), next to jszip doing the same zip work in the
  * same page, plus the one PBKDF2 derivation a passphrase-protected file needs.
  * Export baseline: jszip zipping the export's own entries (bundles stored, the rest deflated) + one PBKDF2.
- * Import baseline: jszip loading the export with CRC checks and inflating every entry + one PBKDF2.
+ * Import baseline: jszip reading the file, loading it with CRC checks and inflating every entry + one PBKDF2.
+ * The import goes into an emptied store (every record added: the heavier case, and a move to a new browser).
+ * Run alone: `npx tsx tests/bench/bench-backup.ts [--runs 3] [--bundles 10000] [--tokens 10000]` (after `npm run build`).
  */
 import type { Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { median, type BenchRow } from './bench-row';
-import { allowBenchCode } from './seed-extension';
+import { pathToFileURL } from 'node:url';
+import { launchChromium } from '../e2e/launch';
+import { formatTable, median, type BenchRow } from './bench-row';
+import { fillStore, popupUrlOf } from './bench-popup';
+import { allowBenchCode, seedMaterial } from './seed-extension';
 
 export const BENCH_PASSPHRASE = 'bench passphrase, long enough to pass';
 
@@ -21,6 +26,7 @@ interface Times {
   pbkdf2Ms: number;
   bytes: number;
   importError?: string;
+  importSummary?: string;
 }
 
 /** One export (and, with `withImport`, one import of it back) through the extension, and the baselines beside them. */
@@ -32,11 +38,6 @@ async function backupOnce(page: Page, withImport: boolean): Promise<Times> {
       const chrome = (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<Answer> } } }).chrome;
       const JSZip = (globalThis as unknown as { JSZipBench: any }).JSZipBench;
       const fromBase64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-      const toBase64 = (bytes: Uint8Array) => {
-        let out = '';
-        for (let i = 0; i < bytes.length; i += 0x8000) out += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-        return btoa(out);
-      };
       /** The export as the popup gets it, ready to hand to the browser's download, whichever way the background gives it. */
       const exportFile = async (): Promise<Blob | Uint8Array> => {
         const answer = await chrome.runtime.sendMessage({ type: 'export-store', tokens: { mode: 'encrypted', passphrase } });
@@ -67,11 +68,46 @@ async function backupOnce(page: Page, withImport: boolean): Promise<Times> {
 
       let importMs: number | null = null;
       let importError: string | undefined;
+      let importSummary: string | undefined;
       if (withImport) {
+        // Into an empty store, as when moving to a new browser: every record added, every kept copy re-checked and
+        // written (the import puts back what was cleared, so the next round exports the same again).
+        const db = await new Promise<IDBDatabase>((resolve, reject) => {
+          const open = indexedDB.open('astra-companion');
+          open.onsuccess = () => resolve(open.result);
+          open.onerror = () => reject(open.error);
+        });
+        const names = [...db.objectStoreNames].filter((n) => ['bundles', 'bundleFiles', 'tokens', 'tokenBoxes'].includes(n));
+        const clear = db.transaction(names, 'readwrite');
+        for (const name of names) clear.objectStore(name).clear();
+        await new Promise((resolve, reject) => ((clear.oncomplete = resolve), (clear.onerror = () => reject(clear.error))));
+        db.close();
+        const blob = file instanceof Blob ? file : new Blob([file as BlobPart]);
         start = performance.now();
-        const answer = await chrome.runtime.sendMessage({ type: 'import-store', base64: toBase64(bytes), passphrase }).catch((e: Error) => ({ ok: false, error: { message: e.message } }) as Answer);
+        // What the popup does (BackupTab.tsx): an id from the background, then the file as a Blob on the extension's channel.
+        const answer = await (async (): Promise<Answer> => {
+          const begun = await chrome.runtime.sendMessage({ type: 'import-begin', size: blob.size });
+          if (!begun.ok) return begun;
+          const id = String(begun.value!.id);
+          const channel = new BroadcastChannel('astra-companion:files');
+          channel.onmessage = (event) => {
+            if (event.data?.type === 'file-wanted' && event.data.id === id) channel.postMessage({ type: 'file', id, file: blob });
+          };
+          try {
+            return await chrome.runtime.sendMessage({ type: 'import-store', id, passphrase });
+          } finally {
+            channel.close();
+          }
+        })().catch((e: Error) => ({ ok: false, error: { message: e.message } }) as Answer);
         importMs = performance.now() - start;
         if (!answer.ok) importError = answer.error?.message ?? 'failed';
+        else {
+          const v = answer.value as { added: { bundles: number; tokens: number } };
+          if (v.added.bundles === 0) importError = `nothing added: ${JSON.stringify(answer.value).slice(0, 300)}`;
+          const reasons: Record<string, number> = {};
+          for (const r of (answer.value as { refused: Array<{ reason: string }> }).refused) reasons[r.reason.slice(0, 70)] = (reasons[r.reason.slice(0, 70)] ?? 0) + 1;
+          importSummary = JSON.stringify({ ...answer.value, refused: reasons });
+        }
       }
 
       // The same zip work in the same page: the export's own entries, zipped the same way.
@@ -85,7 +121,8 @@ async function backupOnce(page: Page, withImport: boolean): Promise<Times> {
       const zipMs = performance.now() - start;
 
       start = performance.now();
-      const check = await JSZip.loadAsync(bytes, { checkCRC32: true });
+      const read = file instanceof Blob ? new Uint8Array(await file.arrayBuffer()) : bytes;
+      const check = await JSZip.loadAsync(read, { checkCRC32: true });
       for (const file of Object.values(check.files) as any[]) await file.async('uint8array');
       const loadMs = performance.now() - start;
 
@@ -93,7 +130,7 @@ async function backupOnce(page: Page, withImport: boolean): Promise<Times> {
       const base = await crypto.subtle.importKey('raw', new TextEncoder().encode(passphrase), 'PBKDF2', false, ['deriveKey']);
       await crypto.subtle.deriveKey({ name: 'PBKDF2', hash: 'SHA-256', salt: new Uint8Array(16), iterations: 600_000 }, base, { name: 'AES-GCM', length: 256 }, false, ['decrypt']);
       const pbkdf2Ms = performance.now() - start;
-      return { exportMs, importMs, zipMs, loadMs, pbkdf2Ms, bytes: bytes.byteLength, importError };
+      return { exportMs, importMs, zipMs, loadMs, pbkdf2Ms, bytes: bytes.byteLength, importError, importSummary };
     },
     { passphrase: BENCH_PASSPHRASE, withImport },
   );
@@ -108,7 +145,11 @@ export async function loadJsZip(page: Page): Promise<void> {
 export async function benchBackup(page: Page, sizes: string, { runs, withImport }: { runs: number; withImport: boolean }): Promise<BenchRow[]> {
   await loadJsZip(page);
   const all: Times[] = [];
-  for (let i = 0; i < runs; i++) all.push(await backupOnce(page, withImport));
+  for (let i = 0; i < runs; i++) {
+    const times = await backupOnce(page, withImport);
+    process.stderr.write(`bench: export ${Math.round(times.exportMs)} ms (jszip ${Math.round(times.zipMs)}), import ${Math.round(times.importMs ?? NaN)} ms (jszip ${Math.round(times.loadMs)}), PBKDF2 ${Math.round(times.pbkdf2Ms)} ms; ${times.importSummary ?? times.importError ?? ''}\n`);
+    all.push(times);
+  }
   const pick = (key: 'exportMs' | 'zipMs' | 'loadMs' | 'pbkdf2Ms') => median(all.map((t) => t[key]));
   const mb = (all[0]!.bytes / 1e6).toFixed(1);
   const exportBaseline = pick('zipMs') + pick('pbkdf2Ms');
@@ -128,7 +169,7 @@ export async function benchBackup(page: Page, sizes: string, { runs, withImport 
     const importMs = median(all.map((t) => t.importMs ?? Number.NaN));
     const importBaseline = pick('loadMs') + pick('pbkdf2Ms');
     rows.push({
-      name: `import, ${sizes} (baseline: jszip loading it with CRC checks, inflating every entry + one PBKDF2)${failed ? ` FAILED: ${failed.importError}` : ''}`,
+      name: `import into an empty store, ${sizes} (baseline: jszip reading the file with CRC checks, inflating every entry + one PBKDF2)${failed ? ` FAILED: ${failed.importError}` : ''}`,
       value: importMs,
       unit: 'ms',
       baseline: importBaseline,
@@ -138,4 +179,21 @@ export async function benchBackup(page: Page, sizes: string, { runs, withImport 
     });
   }
   return rows;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const arg = (name: string, fallback: number) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback);
+  const counts = { bundles: arg('--bundles', 10_000), tokens: arg('--tokens', 10_000) };
+  const context = await launchChromium({ withExtension: true, extraArgs: [] });
+  try {
+    const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
+    const id = new URL(worker.url()).host;
+    await fillStore(context, id, await seedMaterial(), counts);
+    const page = await context.newPage();
+    await page.goto(popupUrlOf(id));
+    const rows = await benchBackup(page, `${counts.bundles.toLocaleString('en')} bundles + ${counts.tokens.toLocaleString('en')} tokens`, { runs: arg('--runs', 3), withImport: true });
+    console.log(formatTable(rows));
+  } finally {
+    await context.close();
+  }
 }

@@ -3,10 +3,10 @@
  * the popup could undo the background's unlock. Only the extension's own pages may ask.
  */
 import { exportDatabase, exportFileName, exportStore, type ExportProgress } from '../backup/export-store';
-import { importStore } from '../backup/import-store';
+import { IMPORT_LIMITS, importStore, type ImportProgress } from '../backup/import-store';
+import { issueHandoverId, takeHandoverId } from './import-handover';
 import { openKitToken } from './open-kit-token';
 import type { BackupProgressMessage } from '../protocol/messages';
-import { base64ToBytes } from '../shared/bytes';
 import { fail, ok } from '../shared/result';
 import { deleteOutboxFile, putOutboxFile } from '../store/writes';
 import type { Routes } from './request-table';
@@ -16,17 +16,21 @@ const NOT_ALLOWED = fail('not-allowed', "Only Astra Companion's popup can ask fo
 /** The outbox key of the export: one at a time, a newer export replaces one never saved. */
 export const EXPORT_OUTBOX = 'export';
 
-/** At most one progress report per 100 ms, and the last one always. */
-function throttled(report: (progress: ExportProgress) => void, now: () => number) {
+/** At most one progress report per 100 ms, and the last one always; none in the first `quietMs` (no flash of a bar). */
+function throttled<P extends ExportProgress | ImportProgress>(report: (progress: P) => void, now: () => number, quietMs = 0) {
   let last = -Infinity;
-  return (progress: ExportProgress) => {
+  const start = now();
+  return (progress: P) => {
+    if (now() - start < quietMs) return;
     if (now() - last < 100 && progress.done < progress.total) return;
     last = now();
     report(progress);
   };
 }
 
-export const backupRoutes: Routes<'export-store' | 'export-saved' | 'import-store' | 'export-database'> = {
+const PICK_AGAIN = 'Choose the file again; keep this page open until the import ends.';
+
+export const backupRoutes: Routes<'export-store' | 'export-saved' | 'import-begin' | 'import-store' | 'export-database'> = {
   'export-store': {
     from: ['extension'],
     refused: NOT_ALLOWED,
@@ -53,13 +57,32 @@ export const backupRoutes: Routes<'export-store' | 'export-saved' | 'import-stor
       return { ok: true };
     },
   },
+  'import-begin': {
+    from: ['extension'],
+    refused: NOT_ALLOWED,
+    async handle(request, _sender, services) {
+      if (typeof request.size === 'number' && request.size > IMPORT_LIMITS.maxBytes) {
+        return fail('too-large', `This file is larger than an export can be (${Math.round(IMPORT_LIMITS.maxBytes / 2 ** 20)} MB at most).`, 'Choose a zip saved with "Export everything" in Astra Companion, as it was saved.');
+      }
+      return ok({ id: issueHandoverId(services.ports.now()) });
+    },
+  },
   'import-store': {
     from: ['extension'],
     refused: NOT_ALLOWED,
     async handle(request, _sender, services) {
+      const { ports } = services;
+      // Only a file offered under an id issued to an extension page, once: nothing else on the channel is taken.
+      if (!takeHandoverId(request.id, ports.now())) return fail('not-allowed', 'That import was not started here, or it expired.', PICK_AGAIN);
+      const onProgress = throttled((progress: ImportProgress) => ports.sendToExtensionPages({ type: 'backup-progress', ...progress } satisfies BackupProgressMessage), () => performance.now(), 500);
+      const file = await ports.receiveFile(request.id);
+      if (!file) return fail('not-a-zip', 'The file did not reach the extension.', PICK_AGAIN);
+      if (file.size > IMPORT_LIMITS.maxBytes) {
+        return fail('too-large', `This file is larger than an export can be (${Math.round(IMPORT_LIMITS.maxBytes / 2 ** 20)} MB at most).`, PICK_AGAIN);
+      }
       let bytes: Uint8Array;
       try {
-        bytes = base64ToBytes(String(request.base64));
+        bytes = new Uint8Array(await file.arrayBuffer());
       } catch {
         return fail('not-a-zip', 'That file could not be read.', 'Choose the zip saved by "Export everything".');
       }
@@ -69,7 +92,8 @@ export const backupRoutes: Routes<'export-store' | 'export-saved' | 'import-stor
         bytes,
         passphrase: typeof request.passphrase === 'string' ? request.passphrase : undefined,
         skipTokens: request.skipTokens === true,
-        now: services.ports.now,
+        now: ports.now,
+        onProgress,
       });
       if (report.ok) {
         services.announce('bundles');

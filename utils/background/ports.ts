@@ -39,6 +39,11 @@ export interface BackgroundPorts {
   downloadUrl?(url: string): Promise<number>;
   /** `downloads.search`. Chromium re-checks `exists` (asynchronously) on a search by time, not on one by id. */
   searchDownloads(query: { id: number } | { startedAfter: string }): Promise<DownloadItemLike[]>;
+  /**
+   * A file an extension page offers under `id` (utils/protocol/file-handover.ts: a BroadcastChannel of the extension's
+   * origin, no message size limit, no base64); undefined when none comes in time.
+   */
+  receiveFile(id: string): Promise<Blob | undefined>;
   /** Every message to extension pages (the popup); a closed popup is no error. */
   sendToExtensionPages(message: unknown): void;
   sendToTab(tabId: number, message: unknown): void;

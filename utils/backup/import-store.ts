@@ -17,10 +17,16 @@ import { damaged, IMPORT_LIMITS, megabytes, parseJsonEntry, PICK_EXPORT_HINT, re
 import { checkBundlesDocument, checkManifest, readTokens, tokenCandidates, type ImportVault, type TokenCandidate } from './validate-records';
 import { mergeBundle, mergeToken, type IncomingBundle } from './merge-rules';
 import { recheckBundle, type VerdictCache } from './recheck-records';
+import { inLanes } from '../shared/lanes';
 
 export { isSafeEntryPath, IMPORT_LIMITS, type ImportLimits } from './read-export-zip';
 export { mergeBundle, mergeToken, type IncomingBundle } from './merge-rules';
 export type { ImportVault } from './validate-records';
+
+/** Bundles checked at once, and tokens fingerprinted at once: enough to keep WebCrypto's thread busy. */
+const CHECK_LANES = 16;
+
+type Failure = Extract<Result<never, ImportProblemCode>, { ok: false }>;
 
 /** A record dated further ahead than this would win every later merge: refused as a wrong clock. */
 const FUTURE_TOLERANCE_MS = 24 * 3600 * 1000;
@@ -35,6 +41,14 @@ export interface ImportStoreOptions {
   skipTokens?: boolean;
   now: () => number;
   limits?: Partial<ImportLimits>;
+  /** Told how far the import is, for a progress bar. */
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+export interface ImportProgress {
+  phase: 'check' | 'seal' | 'save';
+  done: number;
+  total: number;
 }
 
 interface IncomingToken {
@@ -105,28 +119,44 @@ async function planImport(options: ImportStoreOptions, limits: ImportLimits): Pr
   const refused: ImportReport['refused'] = [];
   const bundles: IncomingBundle[] = [];
   const verdicts: VerdictCache = new Map();
-  const recheck = async (path: string, incoming: IncomingBundle) => {
-    const outcome = await recheckBundle(incoming.record, incoming.file, options.now(), verdicts);
-    if (!outcome.ok) return void refused.push({ path, reason: outcome.reason });
-    if (outcome.note) refused.push({ path, reason: outcome.note });
-    bundles.push({ record: outcome.record, file: outcome.file });
-  };
-  for (const { record, file } of listed.value) {
-    if (!file) {
-      await recheck(`${BUNDLES_PATH}#${record.id}`, { record });
+  type Checked = { failure: Failure } | { path: string; outcome: Awaited<ReturnType<typeof recheckBundle>> };
+  for (const { file } of listed.value) if (file) expected.add(file.path);
+  let checkedCount = 0;
+  // Several bundles in flight: their SHA-256 and the checker's WebCrypto steps overlap instead of queueing.
+  const checked = await inLanes(
+    listed.value,
+    CHECK_LANES,
+    async ({ record, file }): Promise<Checked> => {
+      const done = (result: Checked) => {
+        options.onProgress?.({ phase: 'check', done: ++checkedCount, total: listed.value.length });
+        return result;
+      };
+      if (!file) return done({ path: `${BUNDLES_PATH}#${record.id}`, outcome: await recheckBundle(record, undefined, options.now(), verdicts) });
+      const entry = files.get(file.path);
+      if (!entry) return { failure: damaged(`${file.path} is missing`) };
+      if (entry.uncompressedSize !== file.size) return { failure: damaged(`${file.path} is not the size ${BUNDLES_PATH} records`) };
+      const data = await readEntry(bytes, entry, limits.maxBundleSize);
+      if (!(data instanceof Uint8Array)) return { failure: damaged(`${file.path} ${data}`) };
+      if ((await sha256Bytes(data)) !== file.sha256) return { failure: damaged(`${file.path} does not match the SHA-256 recorded in ${BUNDLES_PATH}`) };
+      if (record.copySha256 !== undefined && record.copySha256 !== file.sha256) {
+        return { failure: damaged(`${file.path} is not the copy its record describes`) };
+      }
+      const copy = { id: record.id, bytes: data, sha256: file.sha256, savedAt: file.savedAt };
+      return done({ path: file.path, outcome: await recheckBundle(record, copy, options.now(), verdicts) });
+    },
+    (result) => 'failure' in result,
+  );
+  const failed = checked.find((result) => result !== undefined && 'failure' in result);
+  if (failed && 'failure' in failed) return failed.failure;
+  for (const result of checked) {
+    if ('failure' in result) continue;
+    const { path, outcome } = result;
+    if (!outcome.ok) {
+      refused.push({ path, reason: outcome.reason });
       continue;
     }
-    expected.add(file.path);
-    const entry = files.get(file.path);
-    if (!entry) return damaged(`${file.path} is missing`);
-    if (entry.uncompressedSize !== file.size) return damaged(`${file.path} is not the size ${BUNDLES_PATH} records`);
-    const data = await readEntry(bytes, entry, limits.maxBundleSize);
-    if (!(data instanceof Uint8Array)) return damaged(`${file.path} ${data}`);
-    if ((await sha256Bytes(data)) !== file.sha256) return damaged(`${file.path} does not match the SHA-256 recorded in ${BUNDLES_PATH}`);
-    if (record.copySha256 !== undefined && record.copySha256 !== file.sha256) {
-      return damaged(`${file.path} is not the copy its record describes`);
-    }
-    await recheck(file.path, { record, file: { id: record.id, bytes: data, sha256: file.sha256, savedAt: file.savedAt } });
+    if (outcome.note) refused.push({ path, reason: outcome.note });
+    bundles.push({ record: outcome.record, file: outcome.file });
   }
 
   const tokenFiles = mode === 'encrypted' ? [TOKENS_ENCRYPTED_PATH] : mode === 'plain-csv' ? [TOKENS_CSV_PATH, TOKENS_METADATA_PATH] : [];
@@ -149,7 +179,7 @@ async function planImport(options: ImportStoreOptions, limits: ImportLimits): Pr
     const candidates = await tokenCandidates(content.value.csv, content.value.metadata, tokenFiles[0]!);
     if (!candidates.ok) return candidates;
     refused.push(...candidates.value.refused);
-    const sealed = await sealTokens(options.vault, candidates.value.tokens, tokenFiles[0]!);
+    const sealed = await sealTokens(options.vault, candidates.value.tokens, tokenFiles[0]!, options.onProgress);
     if (!sealed.ok) return sealed;
     tokens = sealed.value;
   }
@@ -173,15 +203,16 @@ async function planImport(options: ImportStoreOptions, limits: ImportLimits): Pr
   return ok({ bundles: keptBundles, tokens: keptTokens, refused, mode });
 }
 
-/** Sealed before the transaction: IndexedDB transactions close while WebCrypto runs. */
-async function sealTokens(vault: ImportVault, candidates: TokenCandidate[], path: string): Promise<Result<IncomingToken[], ImportProblemCode>> {
-  const sealed: IncomingToken[] = [];
-  for (const candidate of candidates) {
-    const box = await vault.seal(candidate.plain);
-    if (!box.ok) return fail('vault-failed', 'The vault could not store the imported tokens.', `${box.error.hint} Nothing was imported.`);
-    sealed.push({ record: { ...candidate.metadata, sealed: box.value }, path });
-  }
-  return ok(sealed);
+/** Sealed before the transaction (IndexedDB transactions close while WebCrypto runs), many boxes in flight. */
+async function sealTokens(vault: ImportVault, candidates: TokenCandidate[], path: string, onProgress?: (progress: ImportProgress) => void): Promise<Result<IncomingToken[], ImportProblemCode>> {
+  const total = candidates.length;
+  const boxes = await vault.sealMany(
+    candidates.map((candidate) => candidate.plain),
+    (done) => onProgress?.({ phase: 'seal', done, total }),
+  );
+  if (!boxes.ok) return fail('vault-failed', 'The vault could not store the imported tokens.', `${boxes.error.hint} Nothing was imported.`);
+  onProgress?.({ phase: 'seal', done: total, total });
+  return ok(candidates.map((candidate, i) => ({ record: { ...candidate.metadata, sealed: boxes.value[i]! }, path })));
 }
 
 /** One transaction: all of it lands, or none of it. */

@@ -4,18 +4,19 @@
  * copy's verdict and facts, a link's facts, masks and secret checks) is recomputed by the caller, never trusted.
  */
 import Papa from 'papaparse';
-import { BUNDLE_FOLDER, BUNDLES_PATH, EXPORT_FORMAT, EXPORT_FORMAT_VERSION, exportableRecord, TOKENS_CSV_PATH, TOKENS_ENCRYPTED_PATH, TOKENS_METADATA_PATH, TOKENS_PAYLOAD_FORMAT, type ExportedTokenMetadata, type OpenedToken } from './export-store';
+import { BUNDLE_FOLDER, BUNDLES_PATH, EXPORT_FORMAT, EXPORT_FORMAT_VERSION, TOKENS_CSV_PATH, TOKENS_ENCRYPTED_PATH, TOKENS_METADATA_PATH, TOKENS_PAYLOAD_FORMAT, type ExportedTokenMetadata, type OpenedToken } from './export-store';
 import { fail, ok, type Result } from '../shared/result';
 import { CONSOLE_CSV_HEADER } from '../token/token-csv';
 import { clientIdOf, isClientId, isSecret, isToken, maskToken, verifyTokenSecret } from '../token/token';
 import type { ImportProblemCode, ImportReport, TokenExportMode } from './types';
 import type { BundleProblemRecord, BundleRecord } from '../bundle/types';
 import type { TokenRecord } from '../token/types';
+import { inLanes } from '../shared/lanes';
 import type { Vault } from '../vault/vault';
 import { tokenFingerprint } from '../token/token-identity';
 import { damaged, isSafeEntryPath, parseJsonEntry, PICK_EXPORT_HINT, type ImportLimits } from './read-export-zip';
 
-export type ImportVault = Pick<Vault, 'seal' | 'importEncrypted'>;
+export type ImportVault = Pick<Vault, 'sealMany' | 'importEncrypted'>;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -157,7 +158,8 @@ function bundleRecordOf(value: unknown): BundleRecord | undefined {
     source: v.source,
     status: v.status as BundleRecord['status'],
     problems: problems as BundleProblemRecord[],
-    facts: v.facts,
+    // The file's facts are never kept: recheck-records.ts recomputes them from the copy, or drops them with it.
+    facts: undefined,
     size: v.size as number | undefined,
     sha256: v.sha256 as string | undefined,
     entryCount: v.entryCount as number | undefined,
@@ -168,7 +170,7 @@ function bundleRecordOf(value: unknown): BundleRecord | undefined {
       ? { at: downloaded.at as number, ok: downloaded.ok as boolean, ...(downloaded.note !== undefined ? { note: downloaded.note as string } : {}) }
       : undefined,
   };
-  return exportableRecord(dropUndefined(record));
+  return dropUndefined(record);
 }
 
 export function problemOf(value: unknown): BundleProblemRecord | undefined {
@@ -300,6 +302,8 @@ export async function tokenCandidates(
   const refused: ImportReport['refused'] = [];
   const tokens: TokenCandidate[] = [];
   const seen = new Set<string>();
+  type Step = { refused: string; where: string } | { metadata: NonNullable<ReturnType<typeof tokenMetadataOf>>; row: { token: string; secret: string }; where: string };
+  const steps: Step[] = [];
   for (const [index, item] of rawMetadata.entries()) {
     const metadata = tokenMetadataOf(item);
     if (!metadata) return damaged(`token ${index + 1} in ${path} is not a token record`);
@@ -308,28 +312,33 @@ export async function tokenCandidates(
     const where = `${path}#${metadata.clientId.slice(0, 4)}…`;
     const row = byClientId.get(metadata.clientId);
     byClientId.delete(metadata.clientId);
-    if (!row) {
-      refused.push({ path: where, reason: 'The CSV has no row for this token.' });
+    if (!row) steps.push({ where, refused: 'The CSV has no row for this token.' });
+    else if (!isToken(row.token) || clientIdOf(row.token) !== metadata.clientId) steps.push({ where, refused: 'The token is not a valid Astra token for its client id.' });
+    else if (row.secret !== '' && !isSecret(row.secret)) steps.push({ where, refused: 'The client secret is not well formed.' });
+    else steps.push({ metadata, row, where });
+  }
+  // The hashes of thousands of tokens, several in flight (WebCrypto), then the outcomes in the file's order.
+  const hashed = await inLanes(steps, 8, async (step) => {
+    if ('refused' in step) return undefined;
+    const given = step.row.secret === '' ? undefined : step.row.secret;
+    const [matches, tokenSha256] = await Promise.all([given !== undefined && verifyTokenSecret(step.row.token, given).then((v) => v === 'match'), tokenFingerprint(step.row.token)]);
+    return { given, matches: matches === true, tokenSha256 };
+  });
+  for (const [i, step] of steps.entries()) {
+    if ('refused' in step) {
+      refused.push({ path: step.where, reason: step.refused });
       continue;
     }
-    if (!isToken(row.token) || clientIdOf(row.token) !== metadata.clientId) {
-      refused.push({ path: where, reason: 'The token is not a valid Astra token for its client id.' });
-      continue;
-    }
-    if (row.secret !== '' && !isSecret(row.secret)) {
-      refused.push({ path: where, reason: 'The client secret is not well formed.' });
-      continue;
-    }
-    const given = row.secret === '' ? undefined : row.secret;
+    const { metadata, row, where } = step;
+    const { given, matches, tokenSha256 } = hashed[i]!;
     // A secret joins its token only when it hashes to it: a mismatched one is left out, the token kept alone.
-    const matches = given !== undefined && (await verifyTokenSecret(row.token, given)) === 'match';
     if (given !== undefined && !matches) refused.push({ path: where, reason: 'The client secret does not belong to this token; the token was kept without it.' });
     const secret = matches ? given : undefined;
     tokens.push({
       metadata: {
         ...metadata,
         maskedToken: maskToken(row.token),
-        tokenSha256: await tokenFingerprint(row.token),
+        tokenSha256,
         hasSecret: secret !== undefined,
         secretCheck: secret ? 'match' : 'no-secret',
       },

@@ -4,7 +4,7 @@
  */
 // @peculiar/x509 needs the Reflect metadata polyfill loaded before it (tsyringe checks at load).
 import 'reflect-metadata';
-import { BasicConstraintsExtension, X509Certificate } from '@peculiar/x509';
+import { X509Certificate } from '@peculiar/x509';
 import { fail, ok, type Result } from '../shared/result';
 
 export interface CertificateFacts {
@@ -51,7 +51,9 @@ export function parseCertificatePem(text: string): Result<ParsedCertificate, Par
   }
   try {
     const cert = new X509Certificate(block.der);
-    const publicKey = readSubjectPublicKeyInfo(new Uint8Array(cert.publicKey.rawData));
+    // The key and basicConstraints straight from the DER: the library's getters re-encode and re-parse every extension.
+    const parts = certificateParts(block.der);
+    const publicKey = readSubjectPublicKeyInfo(parts.spki);
     const notBefore = cert.notBefore;
     const notAfter = cert.notAfter;
     if (Number.isNaN(notBefore.getTime()) || Number.isNaN(notAfter.getTime())) {
@@ -68,7 +70,7 @@ export function parseCertificatePem(text: string): Result<ParsedCertificate, Par
       notBefore,
       notAfter,
       publicKey,
-      isCa: cert.getExtension(BasicConstraintsExtension)?.ca === true,
+      isCa: parts.isCa,
       x509: cert,
     });
   } catch {
@@ -154,6 +156,40 @@ function ecPrivateKey(der: Uint8Array, format: 'sec1' | 'pkcs8'): ParsedPrivateK
   return { kind: 'ec', format, publicKey: der.slice(bits.start + 1, bits.end) };
 }
 
+const BASIC_CONSTRAINTS = '2.5.29.19';
+const BOOLEAN = 0x01;
+
+/**
+ * A certificate's SubjectPublicKeyInfo (its DER, as it stands) and whether its first basicConstraints extension says
+ * cA (the library's `getExtension(...)?.ca`): Certificate -> TBSCertificate -> [0] version?, serial, signature, issuer,
+ * validity, subject, subjectPublicKeyInfo, ..., [3] extensions.
+ */
+function certificateParts(der: Uint8Array): { spki: Uint8Array; isCa: boolean } {
+  const certificate = readTlv(der, 0, der.length, SEQUENCE);
+  const tbs = children(der, certificate)[0];
+  if (!tbs || tbs.tag !== SEQUENCE) throw new DerError('no TBSCertificate');
+  const fields = children(der, tbs);
+  const at = fields[0]?.tag === 0xa0 ? 1 : 0;
+  const spkiTlv = fields[at + 5];
+  if (!spkiTlv || spkiTlv.tag !== SEQUENCE) throw new DerError('no subjectPublicKeyInfo');
+  let isCa = false;
+  const extensions = fields.find((f) => f.tag === 0xa3);
+  if (extensions) {
+    const list = readTlv(der, extensions.start, extensions.end, SEQUENCE);
+    for (const extension of children(der, list)) {
+      const [oid, ...rest] = children(der, extension);
+      if (!oid || oid.tag !== OID || readOid(der.subarray(oid.start, oid.end)) !== BASIC_CONSTRAINTS) continue;
+      const value = rest.find((t) => t.tag === OCTET_STRING);
+      if (!value) throw new DerError('basicConstraints without its value');
+      const constraints = children(der, readTlv(der, value.start, value.end, SEQUENCE));
+      const first = constraints[0];
+      isCa = first?.tag === BOOLEAN && first.end > first.start && der[first.start] !== 0;
+      break;
+    }
+  }
+  return { spki: der.subarray(spkiTlv.head, spkiTlv.end), isCa };
+}
+
 function readSubjectPublicKeyInfo(spki: Uint8Array): PublicKeyMaterial {
   const seq = children(spki, readTlv(spki, 0, spki.length, SEQUENCE));
   const algorithm = children(spki, seq[0]!);
@@ -222,6 +258,8 @@ const OID = 0x06;
 
 interface Tlv {
   tag: number;
+  /** Where its tag is; `start` is where its content begins. */
+  head: number;
   start: number;
   end: number;
 }
@@ -242,7 +280,7 @@ function readTlv(bytes: Uint8Array, at: number, limit: number, expectTag?: numbe
     start += octets;
   }
   if (start + length > limit) throw new DerError('runs past its parent');
-  return { tag, start, end: start + length };
+  return { tag, head: at, start, end: start + length };
 }
 
 function children(bytes: Uint8Array, parent: Tlv): Tlv[] {

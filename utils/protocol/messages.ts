@@ -96,7 +96,12 @@ export interface BackgroundRequests {
    */
   'export-store': { request: { tokens: TokenExportChoice }; response: Result<{ outbox: string; fileName: string; size: number }> };
   'export-saved': { request: { outbox: string }; response: { ok: boolean } };
-  'import-store': { request: { base64: string; passphrase?: string; skipTokens?: boolean }; response: Result<ImportReport> };
+  /**
+   * An import, in two steps: 'import-begin' gives the page a one-time id; 'import-store' with that id has the
+   * background take the file from the page over the extension's BroadcastChannel (utils/protocol/file-handover.ts).
+   */
+  'import-begin': { request: { size: number }; response: Result<{ id: string }> };
+  'import-store': { request: { id: string; passphrase?: string; skipTokens?: boolean }; response: Result<ImportReport> };
   /** One database's connection kit (bundles, .env, snippets), saved through the download manager; `tokenId`: a kept token to write into .env. */
   'export-database': { request: { id: string; tokenId?: string }; response: Result<{ fileName: string; saved: SaveOutcome }> };
   /** The popup copied a secret: clear it 30 s later if the clipboard still holds it (hash only, never the text). */
@@ -123,10 +128,11 @@ export interface CapturedInTabMessage {
   tokens: Array<{ clientId: string; role?: string; secretCheck: string }>;
 }
 
-/** Broadcast by the background while an export runs, for the popup's progress bar. */
+/** Broadcast by the background while an export or an import runs, for the popup's progress bar. */
 export interface BackupProgressMessage {
   type: 'backup-progress';
-  phase: 'tokens' | 'zip';
+  /** Export: 'tokens', 'zip'. Import: 'read' (the file reaching the background), 'check' (bundles), 'seal' (tokens), 'save'. */
+  phase: 'tokens' | 'zip' | 'read' | 'check' | 'seal' | 'save';
   done: number;
   total: number;
 }

@@ -97,6 +97,20 @@ describe('vault without a passphrase', () => {
     expect(value(await vault.open(value(boxes[1]!)))).toEqual(OTHER);
   });
 
+  it('seals many values at once, each in its own box (own ephemeral key, own iv), opened back in order', async () => {
+    const { vault, restartWorker } = await setup();
+    const plains = Array.from({ length: 40 }, (_, i) => (i % 2 ? { ...SECRET, n: i } : { ...OTHER, n: i }));
+    const progress: number[] = [];
+    const boxes = value(await vault.sealMany(plains, (done) => progress.push(done)));
+    expect(boxes).toHaveLength(40);
+    expect(new Set(boxes.map((b) => b.epk)).size).toBe(40);
+    expect(new Set(boxes.map((b) => b.iv)).size).toBe(40);
+    expect(value(await restartWorker().openMany(boxes)).map((r) => value(r))).toEqual(plains);
+    expect(JSON.stringify(boxes)).not.toContain(SECRET.secret.slice(0, 30));
+    // All or nothing: one value that cannot be sealed leaves no boxes.
+    expect(code(await vault.sealMany([SECRET, { n: 1n }]))).toBe('cannot-seal');
+  });
+
   it('turns storage failures into a problem instead of throwing', async () => {
     const broken: KeyValueStore = { get: () => Promise.reject(new Error('QuotaExceededError')), set: () => Promise.resolve() };
     const vault = createVault({ kv: broken, session: sessionStore() });

@@ -83,6 +83,8 @@ export type VaultProblemCode =
 
 export interface Vault {
   seal(plain: unknown): Promise<Result<SealedBox, VaultProblemCode>>;
+  /** Seals many values with one read of the vault's key, several boxes in flight (an import's thousands of tokens); all or nothing. */
+  sealMany(plains: readonly unknown[], onProgress?: (done: number) => void): Promise<Result<SealedBox[], VaultProblemCode>>;
   open<T = unknown>(box: unknown): Promise<Result<T, VaultProblemCode>>;
   /** Opens many boxes with one read of the vault's key (an export's thousands of tokens); fails whole only when locked. */
   openMany<T = unknown>(boxes: readonly unknown[], onProgress?: (done: number) => void): Promise<Result<Array<Result<T, VaultProblemCode>>, VaultProblemCode>>;
@@ -281,6 +283,34 @@ export function createVault({ kv, session, now = Date.now }: VaultOptions): Vaul
         }
         const meta = await ensureMeta();
         return ok(await sealFor(meta, json));
+      }),
+
+    sealMany: (plains, onProgress) =>
+      serial<SealedBox[]>(async () => {
+        const jsons: string[] = [];
+        for (const plain of plains) {
+          let json: string | undefined;
+          try {
+            json = JSON.stringify(plain);
+          } catch {
+            json = undefined;
+          }
+          if (json === undefined) return fail('cannot-seal', 'This value cannot be stored in the vault.', 'Only plain data (objects, strings, numbers) can be sealed.');
+          jsons.push(json);
+        }
+        const meta = await ensureMeta();
+        const boxes: SealedBox[] = new Array(jsons.length);
+        let next = 0;
+        let done = 0;
+        // As openMany: WebCrypto runs off the calling thread, so several boxes in flight overlap their waits.
+        const lane = async () => {
+          for (let i = next++; i < jsons.length; i = next++) {
+            boxes[i] = await sealFor(meta, jsons[i]!);
+            if (++done % 250 === 0) onProgress?.(done);
+          }
+        };
+        await Promise.all(Array.from({ length: Math.min(OPEN_LANES, jsons.length) }, lane));
+        return ok(boxes);
       }),
 
     open: <T>(box: unknown) =>

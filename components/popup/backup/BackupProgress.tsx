@@ -2,9 +2,16 @@ import { useEffect, useState } from 'preact/hooks';
 import type { BackupProgressMessage } from '@/utils/protocol/messages';
 import type { RuntimeLike } from '../shared/use-store-data';
 
-const PHASE_TEXT: Record<BackupProgressMessage['phase'], string> = { tokens: 'Reading tokens from the vault', zip: 'Writing the zip' };
+const PHASE_TEXT: Record<BackupProgressMessage['phase'], string> = {
+  tokens: 'Reading tokens from the vault',
+  zip: 'Writing the zip',
+  read: 'Reading the file',
+  check: 'Checking bundles',
+  seal: 'Sealing tokens in the vault',
+  save: 'Saving',
+};
 
-/** A progress bar for an export the background is making; it shows only while reports come in. */
+/** A progress bar for an export or an import the background is running; it shows only while reports come in. */
 export function BackupProgress(props: { runtime: RuntimeLike }) {
   const [progress, setProgress] = useState<BackupProgressMessage | null>(null);
   useEffect(() => {
@@ -15,7 +22,7 @@ export function BackupProgress(props: { runtime: RuntimeLike }) {
       setProgress(next);
       clearTimeout(hide);
       // Gone shortly after the last report, whatever the outcome.
-      hide = setTimeout(() => setProgress(null), next.done >= next.total && next.phase === 'zip' ? 500 : 10_000);
+      hide = setTimeout(() => setProgress(null), next.done >= next.total && (next.phase === 'zip' || next.phase === 'save') ? 500 : 10_000);
     };
     props.runtime.onMessage.addListener(onMessage);
     return () => {

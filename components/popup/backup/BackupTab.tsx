@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { askBackground } from '@/utils/protocol/messages';
-import { bytesToBase64 } from '@/utils/shared/bytes';
+import { FILE_CHANNEL, offerFile } from '@/utils/protocol/file-handover';
 import { fail, ok } from '@/utils/shared/result';
 import { getOutboxFile } from '@/utils/store/queries';
 import { BackupProgress } from './BackupProgress';
@@ -38,7 +38,17 @@ export default function BackupTab(props: TabProps) {
         await (props.saveFile ?? saveInBrowser)(bytes, fileName);
         if (bytes instanceof Blob) void askBackground(runtime, 'export-saved', { outbox: 'export' }).catch(() => undefined);
       }}
-      importAll={(bytes, options) => askBackground(runtime, 'import-store', { base64: bytesToBase64(bytes), ...options })}
+      importAll={async (file, options) => {
+        // The file goes as a Blob over the extension's own BroadcastChannel, under an id only the background issues.
+        const begun = await askBackground(runtime, 'import-begin', { size: file.size });
+        if (!begun.ok) return begun;
+        const stop = offerFile(new BroadcastChannel(FILE_CHANNEL), begun.value.id, file);
+        try {
+          return await askBackground(runtime, 'import-store', { id: begun.value.id, ...options });
+        } finally {
+          stop();
+        }
+      }}
       tokenCount={data.tokenCount}
       bundleCount={data.bundleCount}
       vaultLocked={locked}

@@ -11,7 +11,8 @@ const MIN_PASSPHRASE = 8;
  */
 export interface ExportPanelProps {
   exportAll(tokens: TokenExportChoice): Promise<Result<Uint8Array | Blob>>;
-  importAll(bytes: Uint8Array, options: { passphrase?: string; skipTokens?: boolean }): Promise<Result<ImportReport>>;
+  /** The chosen file as it is (a Blob): the background reads it, the popup never copies its bytes. */
+  importAll(file: Blob, options: { passphrase?: string; skipTokens?: boolean }): Promise<Result<ImportReport>>;
   /** Hands the bytes to the browser's download (or a test). */
   saveFile(bytes: Uint8Array | Blob, fileName: string): void | Promise<void>;
   tokenCount: number;
@@ -225,8 +226,7 @@ function ImportSection(props: ExportPanelProps) {
     setProblem(null);
     setReport(null);
     try {
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      const result = await props.importAll(bytes, { passphrase: passphrase || undefined, skipTokens });
+      const result = await props.importAll(file, { passphrase: passphrase || undefined, skipTokens });
       if (!result.ok) {
         setProblem(result.error);
         if (result.error.code === 'passphrase-needed' || result.error.code === 'wrong-passphrase') passphraseInput.current?.focus();
