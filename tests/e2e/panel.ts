@@ -12,7 +12,6 @@ import { PANEL_TEST_IDS, type PanelKind } from '../shared/panel-test-ids';
 const pierceDocument = (session: CDPSession) => session.send('DOM.getDocument', { depth: -1, pierce: true });
 type DomNode = Awaited<ReturnType<typeof pierceDocument>>['root'];
 
-
 export interface PanelScope {
   /** Only the panel inside the dialog with this accessible name (as `page.getByRole('dialog', { name })`). */
   dialog?: string | RegExp;

@@ -9,7 +9,6 @@ import type { Page } from 'puppeteer-core';
 import { PAGE_READ_TEXT, waitUntil } from './firefox-session';
 import { PANEL_TEST_IDS, type PanelKind } from '../shared/panel-test-ids';
 
-
 type Send = (method: string, params: object) => Promise<{ result: any }>;
 interface SharedReference {
   sharedId: string;
