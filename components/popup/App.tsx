@@ -13,7 +13,6 @@ import { bundleSummaries, newestBundles, newestTokens, tokenSummaries, type Toke
 import type { BundleRecord } from '@/utils/bundle/types';
 import { describeSave } from '@/utils/downloads/save-outcome-text';
 import { CheckFileSection } from './bundles/CheckFileSection';
-import { useShownBundleCount } from './bundles/use-shown-count';
 import markUrl from '@/assets/icon.svg';
 import { useDatabaseStatuses } from './bundles/use-database-statuses';
 import { kitTokenChoices } from './bundles/kit-token-choices';
@@ -97,8 +96,6 @@ export function App(props: AppProps) {
     },
   };
 
-  const openWarnings = data.warnings.filter((w) => !w.dismissed);
-  const shownBundles = useShownBundleCount(data.db, data.version, data.bundleCount);
   const tabProps: TabProps = {
     data,
     runtime: props.runtime,
@@ -111,9 +108,9 @@ export function App(props: AppProps) {
   };
 
   const tabs: Array<[Tab, string, number | null]> = [
-    ['bundles', 'Bundles', shownBundles],
-    ['tokens', 'Tokens', data.tokenCount],
-    ['warnings', 'Warnings', openWarnings.length],
+    ['bundles', 'Bundles', data.counts.shownBundles],
+    ['tokens', 'Tokens', data.counts.tokens],
+    ['warnings', 'Warnings', data.counts.openWarnings],
     ['backup', 'Backup', null],
   ];
 
@@ -178,7 +175,7 @@ export function App(props: AppProps) {
               <MoreRows hasMore={bundleWindow.hasMore} shown={bundleWindow.rows.length} total={bundleWindow.matched ?? data.bundleCount} what="bundles" onMore={bundleWindow.loadMore} />
               <CheckFileSection open={data.bundleCount === 0} openTab={tabProps.openTab} />
             </>
-          ) : !TabComponent || (tab === 'tokens' && !tokenWindow.ready) ? (
+          ) : !TabComponent || (tab === 'tokens' && !tokenWindow.ready) || (tab === 'warnings' && !data.warningsLoaded) ? (
             <p class="loading">Loading…</p>
           ) : tab === 'tokens' ? (
             <>

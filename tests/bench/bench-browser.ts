@@ -79,6 +79,22 @@ export function failedRow(name: string, error: Error): BenchRow {
   return { name: `${name}: FAILED (${error.message.split('\n')[0]})`, value: Number.NaN, unit: 'ms', budget: 'measured', pass: false };
 }
 
+/** The popup's rows alone (empty store, then 10,000 + 10,000): `npm run bench -- --only popup`, for working on it. */
+export async function benchPopupOnly({ quick }: { quick: boolean }): Promise<BenchRow[]> {
+  const replica = await startReplicaProcess();
+  try {
+    const withExt = await launch(replica, true);
+    const id = await extensionId(withExt);
+    const material = await seedMaterial();
+    const empty = await benchEmptyPopup(withExt, id, { quick });
+    const rows = [...empty.rows, ...(await benchFullPopup(withExt, id, material, empty, { quick }))];
+    await withExt.close();
+    return rows;
+  } finally {
+    await replica.close();
+  }
+}
+
 export async function benchBrowser({ quick }: { quick: boolean }): Promise<BenchRow[]> {
   const rounds = quick ? 5 : 15;
   const replica = await startReplicaProcess();

@@ -5,7 +5,7 @@
  * Prints a table, or with `--json` only a JSON array of `{name, value, unit, baseline, ratio, budget, pass}` rows.
  * Exits 1 when a figure is over its budget (0 with --report-only).
  */
-import { benchBrowser } from './bench-browser';
+import { benchBrowser, benchPopupOnly } from './bench-browser';
 import { benchCheck } from './bench-check';
 import { formatTable, type BenchRow } from './bench-row';
 import { benchSizes } from './bench-sizes';
@@ -14,15 +14,16 @@ const quick = process.argv.includes('--quick');
 // CI prints the table on a shared machine: figures there inform, they do not fail the run.
 const reportOnly = process.argv.includes('--report-only');
 const json = process.argv.includes('--json');
-// `--only browser` (or sizes, check) runs one part, for working on it.
+// `--only browser` (or sizes, check, popup: the popup's rows of browser) runs one part, for working on it.
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const rows: BenchRow[] = [];
 for (const [name, run] of [
   ['sizes', () => benchSizes()],
   ['check', () => benchCheck({ quick })],
   ['browser', () => benchBrowser({ quick })],
+  ['popup', () => benchPopupOnly({ quick })],
 ] as const) {
-  if (only && only !== name) continue;
+  if (only ? only !== name : name === 'popup') continue;
   process.stderr.write(`bench: ${name}…\n`);
   rows.push(...(await run()));
 }

@@ -52,10 +52,14 @@ export async function seedExtension(page: Page, material: SeedMaterial, counts: 
         open.onerror = () => reject(open.error);
       });
       const done = (tx: IDBTransaction) => new Promise((resolve, reject) => ((tx.oncomplete = resolve), (tx.onerror = () => reject(tx.error))));
-      const sealedTokens = await new Promise<Array<Record<string, unknown>>>((resolve) => {
-        const request = db.transaction('tokens').objectStore('tokens').getAll();
-        request.onsuccess = () => resolve(request.result);
-      });
+      const read = <T,>(store: string) =>
+        new Promise<T[]>((resolve) => {
+          const request = db.transaction(store).objectStore(store).getAll();
+          request.onsuccess = () => resolve(request.result as T[]);
+        });
+      // Rows and their sealed boxes (kept apart since store version 3), as the import left them.
+      const sealedTokens = await read<Record<string, unknown>>('tokens');
+      const boxOf = new Map((await read<{ id: string; sealed: unknown }>('tokenBoxes')).map((box) => [box.id, box.sealed]));
       const bytes = material.bundles.map((b) => Uint8Array.from(atob(b.base64), (c) => c.charCodeAt(0)));
       const hex = (n: number) => n.toString(16).padStart(8, '0');
       // In transactions of 1,000: one huge transaction would hold every value in memory at once.
@@ -81,15 +85,36 @@ export async function seedExtension(page: Page, material: SeedMaterial, counts: 
         await done(tx);
       }
       for (let start = 0; start < counts.tokens; start += 1000) {
-        const tx = db.transaction('tokens', 'readwrite');
+        const tx = db.transaction(['tokens', 'tokenBoxes'], 'readwrite');
         if (start === 0) tx.objectStore('tokens').clear();
+        if (start === 0) tx.objectStore('tokenBoxes').clear();
         for (let i = start; i < Math.min(counts.tokens, start + 1000); i++) {
           const model = sealedTokens[i % sealedTokens.length]!;
           const clientId = `${i.toString(36).padStart(6, '0').toUpperCase()}${String(model.clientId).slice(6)}`;
           tx.objectStore('tokens').put({ ...model, id: clientId, clientId, capturedAt: t0 - i * 30_000, label: i % 3 === 0 ? `CI token ${i}` : undefined });
+          tx.objectStore('tokenBoxes').put({ id: clientId, sealed: boxOf.get(String(model.id)) });
         }
         await done(tx);
       }
+      // Written around the extension's write paths, so the counters are set here as those paths keep them (counts.ts).
+      const tx = db.transaction(['bundles', 'tokens', 'warnings', 'counts'], 'readwrite');
+      const request = <T,>(r: IDBRequest<T>) => new Promise<T>((resolve) => (r.onsuccess = () => resolve(r.result)));
+      const [bundleKeys, tokenCount, warnings] = await Promise.all([
+        request(tx.objectStore('bundles').getAllKeys()),
+        request(tx.objectStore('tokens').count()),
+        request(tx.objectStore('warnings').getAll() as IDBRequest<Array<{ dismissed?: boolean }>>),
+      ]);
+      tx.objectStore('counts').put(
+        {
+          bundles: bundleKeys.length,
+          shownBundles: bundleKeys.filter((key) => String(key).endsWith('|external')).length,
+          tokens: tokenCount,
+          warnings: warnings.length,
+          openWarnings: warnings.filter((w) => !w.dismissed).length,
+        },
+        'all',
+      );
+      await done(tx);
       db.close();
     },
     { material, counts, dbNames: DB_NAMES, regions: REGIONS, t0: T0 },

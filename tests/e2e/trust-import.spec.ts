@@ -17,8 +17,9 @@ function storeDigest(worker: Worker) {
       new Promise<string>((resolve) => {
         const open = indexedDB.open('astra-companion');
         open.onsuccess = () => {
-          const tx = open.result.transaction(['bundles', 'bundleFiles', 'tokens']);
-          const all = ['bundles', 'bundleFiles', 'tokens'].map((name) => tx.objectStore(name).getAll());
+          const stores = ['bundles', 'bundleFiles', 'tokens', 'tokenBoxes'];
+          const tx = open.result.transaction(stores);
+          const all = stores.map((name) => tx.objectStore(name).getAll());
           tx.oncomplete = async () => {
             const text = JSON.stringify(all.map((r) => r.result), (_k, v) => (v instanceof Uint8Array ? Array.from(v).join(',') : v));
             const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));

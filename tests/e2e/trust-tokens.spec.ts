@@ -36,8 +36,10 @@ test('attack 1: a forged capture with the same client id never replaces the kept
   const keptBefore = await serviceWorker.evaluate(() => new Promise((resolve) => {
     const open = indexedDB.open('astra-companion');
     open.onsuccess = () => {
-      const get = open.result.transaction('tokens').objectStore('tokens').getAll();
-      get.onsuccess = () => resolve(JSON.stringify(get.result));
+      const tx = open.result.transaction(['tokens', 'tokenBoxes']);
+      const rows = tx.objectStore('tokens').getAll();
+      const boxes = tx.objectStore('tokenBoxes').getAll();
+      tx.oncomplete = () => resolve(JSON.stringify([rows.result, boxes.result]));
     };
   }));
 
@@ -60,8 +62,10 @@ test('attack 1: a forged capture with the same client id never replaces the kept
   const keptAfter = await serviceWorker.evaluate(() => new Promise((resolve) => {
     const open = indexedDB.open('astra-companion');
     open.onsuccess = () => {
-      const get = open.result.transaction('tokens').objectStore('tokens').getAll();
-      get.onsuccess = () => resolve(JSON.stringify(get.result));
+      const tx = open.result.transaction(['tokens', 'tokenBoxes']);
+      const rows = tx.objectStore('tokens').getAll();
+      const boxes = tx.objectStore('tokenBoxes').getAll();
+      tx.oncomplete = () => resolve(JSON.stringify([rows.result, boxes.result]));
     };
   }));
   expect(keptAfter).toBe(keptBefore);

@@ -14,6 +14,7 @@
  * the window.
  */
 import type { CompanionDb } from '../store/schema';
+import { putWarningIn } from '../store/writes';
 import type { WarningRecord } from '../downloads/types';
 
 export const CAPTURE_LIMITS = {
@@ -97,10 +98,9 @@ export async function admitCaptures(
 /** Adds refused captures to the one flood warning (created on the first, its counts updated after). */
 export async function reportFlood(db: CompanionDb, now: number, refused: { links: number; tokens: number; recordCapReached: boolean }): Promise<void> {
   if (refused.links + refused.tokens === 0) return;
-  const tx = db.transaction(['kv', 'warnings'], 'readwrite');
+  const tx = db.transaction(['kv', 'warnings', 'counts'], 'readwrite');
   const kv = tx.objectStore('kv');
-  const warnings = tx.objectStore('warnings');
-  const existing = await warnings.get(FLOOD_WARNING_ID);
+  const existing = await tx.objectStore('warnings').get(FLOOD_WARNING_ID);
   const counts = (existing ? ((await kv.get(FLOOD_KEY)) as { since: number; links: number; tokens: number } | undefined) : undefined) ?? { since: now, links: 0, tokens: 0 };
   counts.links += refused.links;
   counts.tokens += refused.tokens;
@@ -116,7 +116,7 @@ export async function reportFlood(db: CompanionDb, now: number, refused: { links
       : 'A script on the console page may be sending forged captures. Nothing kept was changed; reload the console tab, and if this comes back, check your other extensions.',
     actions: [],
   };
-  await warnings.put(warning);
+  await putWarningIn(tx, warning);
   await tx.done;
 }
 

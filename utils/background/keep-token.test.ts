@@ -5,7 +5,7 @@ import { openStore } from '../store/schema';
 import { createVault } from '../vault/vault';
 import { getKv, getToken, listTokens, listWarnings } from '../store/queries';
 import { listTokenConflicts } from './token-conflicts';
-import { setKv } from '../store/writes';
+import { setKv, updateToken } from '../store/writes';
 
 const SECRET_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._,+-';
 function makeSecret(): string {
@@ -143,11 +143,11 @@ describe('keepTokens', () => {
     const real = makeToken(makeSecret());
     await keepTokens(deps, [{ token: real.token, clientId: real.clientId }], 'p', 'network');
     const { tokenSha256: _dropped, ...old } = (await getToken(db, real.clientId))!;
-    await db.put('tokens', old);
+    await updateToken(db, real.clientId, () => old);
     expect(await keepTokens(deps, [real], 'p', 'dom')).toMatchObject({ accepted: 1, conflicts: 0 });
     expect(await getToken(db, real.clientId)).toMatchObject({ secretCheck: 'match', tokenSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
 
-    await db.put('tokens', old);
+    await updateToken(db, real.clientId, () => old);
     expect((await vault.setPassphrase(null, 'correct horse battery')).ok).toBe(true);
     await vault.lock();
     expect(await keepTokens(deps, [real], 'p', 'dom')).toMatchObject({ accepted: 0, conflicts: 1 });

@@ -31,6 +31,7 @@ import { createSaveKeptCopy } from './save-kept-copy';
 import { CLIPBOARD_ALARM, onClipboardAlarm, scheduleClipboardClear, type ClipboardScheduleDeps } from './schedule-clipboard-clear';
 import { createWarningActions, downloadWarningMessage } from './warning-actions';
 import { createDownloadWatcher, type DownloadDelta, type DownloadItemLike } from './watch-downloads';
+import { upkeepAtStart } from './store-upkeep';
 
 export interface BackgroundOptions {
   /** IndexedDB name; tests pass a fresh one each. */
@@ -145,9 +146,12 @@ export function startBackground(ports: BackgroundPorts, options: BackgroundOptio
 
   void watcher.sweep().catch(() => {});
   void refreshBadge().catch(() => {});
+  const upkeep = upkeepAtStart({ db, now: ports.now, wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)), announce }).catch(() => undefined);
 
   return {
     services,
+    /** Outbox tidied, counters checked (tests wait for it). */
+    upkeep,
     onMessage: (message: unknown, sender: SenderInfo) => handleRequest(message, sender),
     onDownloadCreated: (item: unknown) => void watcher.onCreated(item as DownloadItemLike).catch(() => {}),
     onDownloadChanged: (delta: unknown) => {

@@ -3,6 +3,7 @@
  * merged into the record, never dropped without a word. A page can forge these, so both are bounded.
  */
 import type { CompanionDb } from '../store/schema';
+import { putWarningIn } from '../store/writes';
 import type { TokenConflictReason } from '../token/token-identity';
 import type { WarningRecord } from '../downloads/types';
 
@@ -44,7 +45,7 @@ export function conflictWarningId(clientId: string): string {
 
 /** Returns true when the conflict is new (not a repeat of one already kept). */
 export async function keepTokenConflict(db: CompanionDb, conflict: TokenConflict): Promise<boolean> {
-  const tx = db.transaction(['kv', 'warnings'], 'readwrite');
+  const tx = db.transaction(['kv', 'warnings', 'counts'], 'readwrite');
   const kv = tx.objectStore('kv');
   const kept = ((await kv.get(TOKEN_CONFLICTS_KEY)) as TokenConflict[] | undefined) ?? [];
   const repeat = kept.some((c) => c.clientId === conflict.clientId && c.captureSha256 === conflict.captureSha256);
@@ -61,7 +62,7 @@ export async function keepTokenConflict(db: CompanionDb, conflict: TokenConflict
       hint: words.hint,
       actions: [],
     };
-    await tx.objectStore('warnings').put(warning);
+    await putWarningIn(tx, warning);
   }
   await tx.done;
   return !repeat;

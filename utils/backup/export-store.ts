@@ -7,6 +7,7 @@
 import JSZip from 'jszip';
 import { fail, ok, type Result } from '../shared/result';
 import type { BundleFile, CompanionDb } from '../store/schema';
+import { tokensWithBoxesIn } from '../store/queries';
 import { tokensToConsoleCsv } from '../token/token-csv';
 import type { Vault } from '../vault/vault';
 import type { BundleRecord } from '../bundle/types';
@@ -118,11 +119,11 @@ interface Snapshot {
 /** One read-only transaction: records, bytes and tokens as they were at one moment. */
 async function readSnapshot(db: CompanionDb): Promise<Result<Snapshot, 'store-failed'>> {
   try {
-    const tx = db.transaction(['bundles', 'bundleFiles', 'tokens'], 'readonly');
+    const tx = db.transaction(['bundles', 'bundleFiles', 'tokens', 'tokenBoxes'], 'readonly');
     const [records, files, tokens] = await Promise.all([
       tx.objectStore('bundles').getAll(),
       tx.objectStore('bundleFiles').getAll(),
-      tx.objectStore('tokens').getAll(),
+      tokensWithBoxesIn(tx),
     ]);
     await tx.done;
     return ok({

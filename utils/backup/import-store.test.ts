@@ -21,7 +21,7 @@ import { type CompanionDb } from '../store/schema';
 import type { Vault } from '../vault/vault';
 import { readZipDirectory } from '../zip/zip-directory';
 import type { ImportReport, TokenExportChoice } from './types';
-import { getBundleFile, listBundles, listTokens } from '../store/queries';
+import { getBundleFile, listBundles, listTokens, tokensWithBoxesIn } from '../store/queries';
 
 const PASSPHRASE = 'correct horse battery staple';
 const ENCRYPTED: TokenExportChoice = { mode: 'encrypted', passphrase: PASSPHRASE };
@@ -59,11 +59,11 @@ async function contentOf(bytes: Uint8Array, vault: Vault): Promise<Record<string
 
 /** Everything in the store, with each token's sealed box opened: equal snapshots mean nothing changed. */
 async function snapshot(db: CompanionDb, vault: Vault): Promise<string> {
-  const tx = db.transaction(['bundles', 'bundleFiles', 'tokens'], 'readonly');
+  const tx = db.transaction(['bundles', 'bundleFiles', 'tokens', 'tokenBoxes'], 'readonly');
   const [bundles, files, tokens] = await Promise.all([
     tx.objectStore('bundles').getAll(),
     tx.objectStore('bundleFiles').getAll(),
-    tx.objectStore('tokens').getAll(),
+    tokensWithBoxesIn(tx),
   ]);
   const opened = [];
   for (const { sealed, ...rest } of tokens) opened.push({ ...rest, plain: await vault.open(sealed) });

@@ -9,6 +9,7 @@
 import { BUNDLES_PATH, MANIFEST_PATH, README_PATH, sha256Bytes, TOKENS_CSV_PATH, TOKENS_ENCRYPTED_PATH, TOKENS_METADATA_PATH } from './export-store';
 import { fail, ok, type Result } from '../shared/result';
 import type { CompanionDb } from '../store/schema';
+import { CountChanges, IMPORT_SCOPE, putBundleIn, putTokenIn, readTokenIn, saveCountChanges } from '../store/writes';
 import type { ImportProblemCode, ImportReport, TokenExportMode } from './types';
 import type { TokenRecord } from '../token/types';
 import { decideTokenMerge } from '../token/token-identity';
@@ -194,15 +195,15 @@ async function applyPlan(db: CompanionDb, plan: ImportPlan): Promise<Result<Impo
   };
   let tx: { abort(): void } | undefined;
   try {
-    const write = db.transaction(['bundles', 'bundleFiles', 'tokens'], 'readwrite');
+    const write = db.transaction(IMPORT_SCOPE, 'readwrite');
     tx = write;
     // Observed at once: after an abort, `done` rejects whether or not we reach the `await` below.
     const done = write.done;
     done.catch(() => {});
     const bundleStore = write.objectStore('bundles');
-    const fileStore = write.objectStore('bundleFiles');
     const tokenStore = write.objectStore('tokens');
     const writes: Array<Promise<unknown>> = [];
+    const counted = new CountChanges();
     const [bundleIds, tokenIds] = await Promise.all([bundleStore.getAllKeys(), tokenStore.getAllKeys()]);
     const knownBundles = new Set(bundleIds);
     const knownTokens = new Set(tokenIds);
@@ -214,14 +215,13 @@ async function applyPlan(db: CompanionDb, plan: ImportPlan): Promise<Result<Impo
         report.skipped.bundles++;
         continue;
       }
-      writes.push(bundleStore.put(outcome.record));
-      if (outcome.file) writes.push(fileStore.put(outcome.file));
+      writes.push(...putBundleIn(write, outcome.record, outcome.file, current !== undefined, counted));
       if (current) report.updated.bundles++;
       else report.added.bundles++;
     }
 
     for (const incoming of plan.tokens) {
-      const current = knownTokens.has(incoming.record.id) ? await tokenStore.get(incoming.record.id) : undefined;
+      const current = knownTokens.has(incoming.record.id) ? await readTokenIn(write, incoming.record.id) : undefined;
       // A token never replaces a different one under the same client id (and one kept without a fingerprint cannot be compared).
       const decision = current ? decideTokenMerge(current, current.tokenSha256, { tokenSha256: incoming.record.tokenSha256 ?? '', secretCheck: incoming.record.secretCheck }) : undefined;
       if (decision?.conflict === 'different-token' || decision?.conflict === 'unverifiable') {
@@ -234,10 +234,11 @@ async function applyPlan(db: CompanionDb, plan: ImportPlan): Promise<Result<Impo
         report.skipped.tokens++;
         continue;
       }
-      writes.push(tokenStore.put(merged));
+      writes.push(...putTokenIn(write, merged, current !== undefined, counted));
       if (current) report.updated.tokens++;
       else report.added.tokens++;
     }
+    writes.push(saveCountChanges(write, counted));
     await Promise.all(writes);
     await done;
     return ok(report);

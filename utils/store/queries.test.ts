@@ -8,10 +8,11 @@ import { DB_VERSION, openStore } from './schema';
 import { updateBundle, updateToken } from './writes';
 import {
   bundleSummaries,
-  countBundles,
-  countTokens,
   getBundleFile,
+  getToken,
+  listTokens,
   listWarnings,
+  readCounts,
   newestBundles,
   newestTokens,
   tokenSummaries,
@@ -99,16 +100,18 @@ describe('store upgrade from version 1', () => {
 
     const db = await openStore(name);
     expect(db.version).toBe(DB_VERSION);
-    expect(DB_VERSION).toBe(2);
+    expect(DB_VERSION).toBe(3);
     expect([...db.transaction('bundles').store.indexNames].sort()).toEqual(['byCapturedAt', 'byLink']);
     expect(await db.getAll('bundles')).toEqual([...bundles].sort((a, b) => (a.id < b.id ? -1 : 1)));
-    expect(await db.getAll('tokens')).toEqual([...tokens].sort((a, b) => (a.id < b.id ? -1 : 1)));
+    // The rows without their boxes, the boxes apart, and every token whole again when read with its box.
+    expect(await db.getAll('tokens')).toEqual([...tokens].sort((a, b) => (a.id < b.id ? -1 : 1)).map(({ sealed: _s, ...row }) => row));
+    expect(await listTokens(db)).toEqual(byCaptureDesc(tokens));
+    expect(await getToken(db, tokens[3]!.id)).toEqual(tokens[3]);
     expect((await getBundleFile(db, bundles[0]!.id))?.bytes).toEqual(new Uint8Array([80, 75, 5, 6]));
     expect(await db.get('kv', 'role-names')).toEqual({ 'role-id': 'R/W User' });
     expect((await listWarnings(db)).map((w) => w.id)).toEqual(['w2', 'w1']);
 
-    expect(await countBundles(db)).toBe(40);
-    expect(await countTokens(db)).toBe(25);
+    expect(await readCounts(db)).toEqual({ bundles: 40, shownBundles: 40, tokens: 25, warnings: 2, openWarnings: 1 });
     const newest = await newestBundles(db, 0, 10);
     expect(newest.map((r) => r.capturedAt)).toEqual(byCaptureDesc(bundles).slice(0, 10).map((r) => r.capturedAt));
     db.close();
@@ -120,6 +123,7 @@ describe('store upgrade from version 1', () => {
     expect([...db.transaction('tokens').store.indexNames]).toEqual(['byCapturedAt']);
     expect([...db.transaction('warnings').store.indexNames]).toEqual(['byCreatedAt']);
     expect([...db.objectStoreNames]).toContain('outbox');
+    expect(await readCounts(db)).toEqual({ bundles: 0, shownBundles: 0, tokens: 0, warnings: 0, openWarnings: 0 });
     db.close();
   });
 });

@@ -29,7 +29,7 @@ describe('store', () => {
   it('creates every object store on first open and reopens without losing data', async () => {
     const name = `store-test-reopen-${++dbCount}`;
     const db = await openStore(name);
-    expect([...db.objectStoreNames].sort()).toEqual(['bundleFiles', 'bundles', 'downloads', 'kv', 'outbox', 'tokens', 'warnings']);
+    expect([...db.objectStoreNames].sort()).toEqual(['bundleFiles', 'bundles', 'counts', 'downloads', 'kv', 'outbox', 'tokenBoxes', 'tokens', 'warnings']);
     await updateBundle(db, 'a', () => record('a', 1));
     db.close();
     const again = await openStore(name);

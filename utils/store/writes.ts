@@ -1,11 +1,61 @@
 /**
  * Every write to the store. Only the background calls these (the import map forbids components to): it owns the
- * store and announces each change, so open views redraw. Each multi-step change runs in one transaction.
+ * store and announces each change, so open views redraw. Each multi-step change runs in one transaction, and every
+ * write that adds or removes a bundle, token or warning changes the counters (counts.ts) in that same transaction.
  */
+import type { IDBPObjectStore, IDBPTransaction, StoreNames } from 'idb';
 import type { BundleRecord } from '../bundle/types';
 import type { DownloadWatch, WarningRecord } from '../downloads/types';
 import type { TokenRecord } from '../token/types';
-import type { BundleFile, CompanionDb, OutboxFile } from './schema';
+import type { BundleFile, CompanionDb, CompanionSchema, OutboxFile, TokenRow } from './schema';
+import { addCounts, asCounts, CHECKED_KEY, countEverything, CountChanges, COUNTS_KEY, NO_COUNTS, type StoreCounts } from './counts';
+
+export { CountChanges } from './counts';
+
+/** A read-write transaction whose scope holds at least `N` (any wider scope fits). */
+export type WriteTx<N extends StoreNames<CompanionSchema>> = {
+  objectStore<K extends N>(name: K): IDBPObjectStore<CompanionSchema, ArrayLike<StoreNames<CompanionSchema>>, K, 'readwrite'>;
+};
+
+/** Adds `changes` to the counters, in the caller's transaction (its scope must hold `counts`). */
+export async function saveCountChanges(tx: WriteTx<'counts'>, changes: CountChanges): Promise<void> {
+  if (!changes.changed) return;
+  const store = tx.objectStore('counts');
+  const current = asCounts(await store.get(COUNTS_KEY)) ?? NO_COUNTS;
+  const next = addCounts(current, changes.delta);
+  // Below zero means the counters drifted (a write that did not count): clamp, and the idle check repairs it.
+  await store.put(Object.fromEntries(Object.entries(next).map(([k, v]) => [k, Math.max(0, v)])) as unknown as StoreCounts, COUNTS_KEY);
+}
+
+/** A token with its box, in the caller's transaction (scope: tokens, tokenBoxes). */
+export async function readTokenIn(tx: WriteTx<'tokens' | 'tokenBoxes'>, id: string): Promise<TokenRecord | undefined> {
+  const [row, box] = await Promise.all([tx.objectStore('tokens').get(id), tx.objectStore('tokenBoxes').get(id)]);
+  return row && { ...row, sealed: box?.sealed };
+}
+
+/** Stores a token as a row and its box, counted (scope: tokens, tokenBoxes; `changes` saved by the caller). */
+export function putTokenIn(tx: WriteTx<'tokens' | 'tokenBoxes'>, record: TokenRecord, existed: boolean, changes: CountChanges): Array<Promise<unknown>> {
+  const { sealed, ...row } = record;
+  changes.token(existed, true);
+  return [tx.objectStore('tokens').put(row satisfies TokenRow), tx.objectStore('tokenBoxes').put({ id: row.id, sealed })];
+}
+
+/** Stores a bundle record (and its bytes), counted (scope: bundles, bundleFiles; `changes` saved by the caller). */
+export function putBundleIn(tx: WriteTx<'bundles' | 'bundleFiles'>, record: BundleRecord, file: BundleFile | undefined, existed: boolean, changes: CountChanges): Array<Promise<unknown>> {
+  changes.bundle(record.id, existed, true);
+  return [tx.objectStore('bundles').put(record), ...(file ? [tx.objectStore('bundleFiles').put(file)] : [])];
+}
+
+/** Stores a warning and counts it, in the caller's transaction (scope: warnings, counts). */
+export async function putWarningIn(tx: WriteTx<'warnings' | 'counts'>, warning: WarningRecord): Promise<void> {
+  const store = tx.objectStore('warnings');
+  const before = await store.get(warning.id);
+  await store.put(warning);
+  await saveCountChanges(tx, new CountChanges().warning(before, warning));
+}
+
+/** The stores an import writes, counters included. */
+export const IMPORT_SCOPE = ['bundles', 'bundleFiles', 'tokens', 'tokenBoxes', 'counts'] as const;
 
 /**
  * Creates or updates a bundle record in one transaction. `change` gets the stored record (if any)
@@ -17,11 +67,14 @@ export async function updateBundle(
   change: (current: BundleRecord | undefined) => BundleRecord,
   file?: BundleFile,
 ): Promise<BundleRecord> {
-  const tx = db.transaction(['bundles', 'bundleFiles'], 'readwrite');
+  const tx = db.transaction(['bundles', 'bundleFiles', 'counts'], 'readwrite');
   try {
-    const next = change(await tx.objectStore('bundles').get(id));
+    const current = await tx.objectStore('bundles').get(id);
+    const next = change(current);
+    // One after the other: a refused write throws at once, and no earlier request is left unobserved.
     await tx.objectStore('bundles').put(next);
     if (file) await tx.objectStore('bundleFiles').put(file);
+    await saveCountChanges(tx, new CountChanges().bundle(id, current !== undefined, true));
     await tx.done;
     return next;
   } catch (error) {
@@ -38,14 +91,20 @@ export async function updateBundle(
 
 /** Deletes bundle records with their kept copies and their warnings, in one transaction; the warnings removed. */
 export async function deleteBundles(db: CompanionDb, ids: string[] | 'all'): Promise<{ bundleIds: string[]; warningIds: string[] }> {
-  const tx = db.transaction(['bundles', 'bundleFiles', 'warnings'], 'readwrite');
-  const bundleIds = ids === 'all' ? ((await tx.objectStore('bundles').getAllKeys()) as string[]) : ids;
+  const tx = db.transaction(['bundles', 'bundleFiles', 'warnings', 'counts'], 'readwrite');
+  const kept = new Set((await tx.objectStore('bundles').getAllKeys()) as string[]);
+  const bundleIds = ids === 'all' ? [...kept] : ids;
   const gone = new Set(bundleIds);
-  const warningIds = (await tx.objectStore('warnings').getAll()).filter((w) => w.bundleId !== undefined && gone.has(w.bundleId)).map((w) => w.id);
+  const warnings = (await tx.objectStore('warnings').getAll()).filter((w) => w.bundleId !== undefined && gone.has(w.bundleId));
+  const warningIds = warnings.map((w) => w.id);
+  const changes = new CountChanges();
+  for (const id of gone) changes.bundle(id, kept.has(id), false);
+  for (const warning of warnings) changes.warning(warning, undefined);
   await Promise.all([
     ...bundleIds.flatMap((id) => [tx.objectStore('bundles').delete(id), tx.objectStore('bundleFiles').delete(id)]),
     ...warningIds.map((id) => tx.objectStore('warnings').delete(id)),
   ]);
+  await saveCountChanges(tx, changes);
   await tx.done;
   return { bundleIds, warningIds };
 }
@@ -55,19 +114,28 @@ export async function updateToken(
   id: string,
   change: (current: TokenRecord | undefined) => TokenRecord,
 ): Promise<TokenRecord> {
-  const tx = db.transaction('tokens', 'readwrite');
-  const next = change(await tx.store.get(id));
-  await tx.store.put(next);
+  const tx = db.transaction(['tokens', 'tokenBoxes', 'counts'], 'readwrite');
+  const current = await readTokenIn(tx, id);
+  const next = change(current);
+  const changes = new CountChanges();
+  await Promise.all(putTokenIn(tx, next, current !== undefined, changes));
+  await saveCountChanges(tx, changes);
   await tx.done;
   return next;
 }
 
 export async function deleteToken(db: CompanionDb, id: string): Promise<void> {
-  await db.delete('tokens', id);
+  const tx = db.transaction(['tokens', 'tokenBoxes', 'counts'], 'readwrite');
+  const existed = (await tx.objectStore('tokens').getKey(id)) !== undefined;
+  await Promise.all([tx.objectStore('tokens').delete(id), tx.objectStore('tokenBoxes').delete(id)]);
+  await saveCountChanges(tx, new CountChanges().token(existed, false));
+  await tx.done;
 }
 
 export async function putWarning(db: CompanionDb, warning: WarningRecord): Promise<void> {
-  await db.put('warnings', warning);
+  const tx = db.transaction(['warnings', 'counts'], 'readwrite');
+  await putWarningIn(tx, warning);
+  await tx.done;
 }
 
 export async function setKv(db: CompanionDb, key: string, value: unknown): Promise<void> {
@@ -140,4 +208,41 @@ export async function putOutboxFile(db: CompanionDb, key: string, file: OutboxFi
 
 export async function deleteOutboxFile(db: CompanionDb, key: string): Promise<void> {
   await db.delete('outbox', key);
+}
+
+/**
+ * Outbox files made before `before`: an export the popup never saved (it closed, or the save failed). A file is
+ * saved seconds after it is made, so the background's start removes what is older than a few minutes. Returns the keys.
+ */
+export async function deleteStaleOutboxFiles(db: CompanionDb, before: number): Promise<string[]> {
+  const tx = db.transaction('outbox', 'readwrite');
+  const stale: string[] = [];
+  for (let cursor = await tx.store.openCursor(); cursor; cursor = await cursor.continue()) {
+    const createdAt = (cursor.value as Partial<OutboxFile> | undefined)?.createdAt;
+    if (typeof createdAt === 'number' && createdAt >= before) continue;
+    stale.push(String(cursor.key));
+    await cursor.delete();
+  }
+  await tx.done;
+  return stale;
+}
+
+/**
+ * Compares the counters with real counts (walking every entry: the background does this when idle, at most once
+ * per `everyMs`), and repairs them. Returns the counts found when the counters had drifted, else undefined.
+ */
+export async function reconcileCounts(db: CompanionDb, now: number, everyMs: number): Promise<StoreCounts | undefined> {
+  const tx = db.transaction(['bundles', 'tokens', 'warnings', 'counts'], 'readwrite');
+  const counts = tx.objectStore('counts');
+  const [stored, checkedAt] = await Promise.all([counts.get(COUNTS_KEY), counts.get(CHECKED_KEY)]);
+  const current = asCounts(stored);
+  if (current && typeof checkedAt === 'number' && checkedAt <= now && now - checkedAt < everyMs) {
+    await tx.done;
+    return undefined;
+  }
+  const real = await countEverything(tx as unknown as IDBPTransaction<CompanionSchema, StoreNames<CompanionSchema>[], 'readwrite'>);
+  const drifted = !current || (Object.keys(real) as Array<keyof StoreCounts>).some((k) => real[k] !== current[k]);
+  await Promise.all([...(drifted ? [counts.put(real, COUNTS_KEY)] : []), counts.put(now, CHECKED_KEY)]);
+  await tx.done;
+  return drifted ? real : undefined;
 }

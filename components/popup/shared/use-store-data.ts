@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { type CompanionDb } from '@/utils/store/schema';
 import type { WarningRecord } from '@/utils/downloads/types';
-import { countBundles, countTokens, listWarnings } from '@/utils/store/queries';
+import { listWarnings, readCounts, type StoreCounts } from '@/utils/store/queries';
 
 export interface RuntimeLike {
   sendMessage(message: unknown): Promise<unknown>;
@@ -13,29 +13,42 @@ export interface RuntimeLike {
 
 export interface StoreData {
   loading: boolean;
-  /** Counted by the store after the first frame (a count walks every entry); until then the last counts seen. */
+  /** From the store's counters (one read, before the first frame); nothing is counted to draw. */
   bundleCount: number;
   tokenCount: number;
+  counts: StoreCounts;
+  /** Read after the first frame (the tabs' numbers come from the counters). */
   warnings: WarningRecord[];
+  warningsLoaded: boolean;
   db: CompanionDb | null;
   /** Goes up each time the store changed: lists re-read their window. */
   version: number;
   refresh(): Promise<void>;
 }
 
-/** Counts and warnings; lists load their own window (use-list-window.ts). Reloads when the background says something changed. */
+const NONE: StoreCounts = { bundles: 0, shownBundles: 0, tokens: 0, warnings: 0, openWarnings: 0 };
+
+/** Counters and warnings; lists load their own window (use-list-window.ts). Reloads when the background says something changed. */
 export function useStoreData(openDb: () => Promise<CompanionDb>, runtime: RuntimeLike): StoreData {
-  const [state, setState] = useState(() => ({ loading: true, ...lastCounts(), warnings: [] as WarningRecord[], version: 0, db: null as CompanionDb | null }));
+  const [state, setState] = useState(() => ({
+    loading: true,
+    counts: NONE,
+    bundleCount: 0,
+    tokenCount: 0,
+    warnings: [] as WarningRecord[],
+    warningsLoaded: false,
+    version: 0,
+    db: null as CompanionDb | null,
+  }));
   const dbRef = useRef<CompanionDb | null>(null);
 
   const refresh = useCallback(async () => {
     const db = (dbRef.current ??= await openDb());
+    const counts = await readCounts(db);
+    setState((current) => ({ ...current, loading: false, counts, bundleCount: counts.bundles, tokenCount: counts.tokens, version: current.version + 1, db }));
+    // The Warnings tab's list: not needed for the first frame, whose numbers come from the counters.
     const warnings = await listWarnings(db);
-    setState((current) => ({ ...current, loading: false, warnings, version: current.version + 1, db }));
-    // Counting 10,000 records takes the browser a while: the first frame does not wait for it.
-    const [bundleCount, tokenCount] = await Promise.all([countBundles(db), countTokens(db)]);
-    setState((current) => ({ ...current, bundleCount, tokenCount }));
-    rememberCounts({ bundleCount, tokenCount });
+    setState((current) => ({ ...current, warnings, warningsLoaded: true }));
   }, [openDb]);
 
   // A layout effect: the reads start right after the first render, not a frame later.
@@ -59,27 +72,6 @@ export function useStoreData(openDb: () => Promise<CompanionDb>, runtime: Runtim
   }, [refresh, runtime]);
 
   return { ...state, refresh };
-}
-
-const COUNTS_KEY = 'astra-companion-counts';
-
-/** The counts the popup showed last time (page-local, no secret): the tabs show them at once, corrected a moment later. */
-function lastCounts(): { bundleCount: number; tokenCount: number } {
-  try {
-    const saved = JSON.parse(globalThis.localStorage?.getItem(COUNTS_KEY) ?? 'null') as { bundleCount?: unknown; tokenCount?: unknown } | null;
-    if (typeof saved?.bundleCount === 'number' && typeof saved.tokenCount === 'number') return { bundleCount: saved.bundleCount, tokenCount: saved.tokenCount };
-  } catch {
-    // no storage, or something else in it: start from zero
-  }
-  return { bundleCount: 0, tokenCount: 0 };
-}
-
-function rememberCounts(counts: { bundleCount: number; tokenCount: number }): void {
-  try {
-    globalThis.localStorage?.setItem(COUNTS_KEY, JSON.stringify(counts));
-  } catch {
-    // the counts are only a head start
-  }
 }
 
 /** The current time, ticking every second while `active`; countdowns need nothing more. */
