@@ -152,17 +152,44 @@ export async function fillStore(context: BrowserContext, extensionId: string, ma
   return used;
 }
 
+/**
+ * Popup ready at 10,000 + 10,000 next to the bare page and next to the popup with an empty store, interleaved (bare,
+ * full, empty, ...): the empty store lives in a second browser with the same build, so both popups run under the
+ * same load (measured minutes apart, a loaded machine moved the ratio by half).
+ */
+async function fullReadyTimes(context: BrowserContext, popupUrl: string, emptyContext: BrowserContext, emptyUrl: string, rounds: number) {
+  const popup: number[] = [];
+  const baseline: number[] = [];
+  const empty: number[] = [];
+  await popupReadyOnce(context, popupUrl);
+  await popupReadyOnce(emptyContext, emptyUrl);
+  await popupReadyOnce(context, 'https://bench.invalid/baseline.html');
+  for (let i = 0; i < rounds; i++) {
+    baseline.push(await popupReadyOnce(context, 'https://bench.invalid/baseline.html'));
+    popup.push(await popupReadyOnce(context, popupUrl));
+    empty.push(await popupReadyOnce(emptyContext, emptyUrl));
+  }
+  process.stderr.write(`bench: popup ready ${popup.map(Math.round).join(' ')} ms; empty store ${empty.map(Math.round).join(' ')} ms; bare page ${baseline.map(Math.round).join(' ')} ms\n`);
+  return { popup: median(popup), baseline: median(baseline), empty: median(empty) };
+}
+
 /** Popup ready and a search keystroke at 10,000 + 10,000 (the store filled here), and what the store weighs. */
-export async function benchFullPopup(context: BrowserContext, extensionId: string, material: SeedMaterial, empty: { emptyMs: number; emptyBytes: number }, { quick }: { quick: boolean }): Promise<BenchRow[]> {
+export async function benchFullPopup(
+  context: BrowserContext,
+  extensionId: string,
+  material: SeedMaterial,
+  empty: { emptyMs: number; emptyBytes: number; context: BrowserContext; extensionId: string },
+  { quick }: { quick: boolean },
+): Promise<BenchRow[]> {
   const popupUrl = popupUrlOf(extensionId);
   const grown = (await fillStore(context, extensionId, material, SCALE)) - empty.emptyBytes;
-  const emptyMs = empty.emptyMs;
   // A store written a moment ago is still being compacted by the browser; years of history are not. Let it settle.
   await new Promise((resolve) => setTimeout(resolve, 15_000));
   const rows: BenchRow[] = [];
-  const full = await readyTimes(context, popupUrl, quick ? 5 : 15);
+  const full = await fullReadyTimes(context, popupUrl, empty.context, popupUrlOf(empty.extensionId), quick ? 5 : 15);
+  const emptyMs = full.empty;
   rows.push({ name: `popup ready, ${SIZES} (baseline: bare Preact page)`, value: full.popup, unit: 'ms', baseline: full.baseline, ratio: full.popup / full.baseline, budget: 'ratio < 2', pass: full.popup / full.baseline < 2 });
-  rows.push({ name: `popup ready, ${SIZES} (baseline: the popup, empty store)`, value: full.popup, unit: 'ms', baseline: emptyMs, ratio: full.popup / emptyMs, budget: 'ratio < 1.3', pass: full.popup / emptyMs < 1.3 });
+  rows.push({ name: `popup ready, ${SIZES} (baseline: the popup, empty store, interleaved)`, value: full.popup, unit: 'ms', baseline: emptyMs, ratio: full.popup / emptyMs, budget: 'ratio < 1.3', pass: full.popup / emptyMs < 1.3 });
 
   const keystroke = async (url: string) => {
     const page = await context.newPage();

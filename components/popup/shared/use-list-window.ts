@@ -4,7 +4,7 @@
  * (id, sort keys, lower-case text) built in chunks after the first frame. A store of 10,000 records costs the
  * first frame one page.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { CompanionDb } from '@/utils/store/schema';
 import type { RecordSummary } from '@/utils/store/queries';
 
@@ -97,8 +97,9 @@ export function useListWindow<Row>(
   // A new query or order starts again at one screen.
   useEffect(() => setShown(firstPage), [query, order, firstPage]);
 
-  // Until the index is current, the newest records come straight from the store's capture-time index.
-  useEffect(() => {
+  // Until the index is current, the newest records come straight from the store's capture-time index. A layout
+  // effect: the read starts as soon as the store is open, not a frame later (a plain effect waits for the paint).
+  useLayoutEffect(() => {
     if (!db || !active || indexCurrent || byIndex) return;
     let stale = false;
     void source.newest(db, 0, shown).then((rows) => !stale && setPage({ ready: true, rows, version }));
