@@ -82,7 +82,14 @@ export function openStore(name = DB_NAME): Promise<CompanionDb> {
         db.createObjectStore('tokenBoxes', { keyPath: 'id' });
         db.createObjectStore('counts');
         // Requests made here keep the upgrade's transaction open: the store opens once the boxes moved and the counters are set.
-        void (oldVersion === 0 ? tx.objectStore('counts').put({ ...NO_COUNTS }, COUNTS_KEY) : moveBoxesAndCount(tx)).catch(() => tx.abort());
+        void (oldVersion === 0 ? tx.objectStore('counts').put({ ...NO_COUNTS }, COUNTS_KEY) : moveBoxesAndCount(tx)).catch(() => {
+          // A failed move leaves version 2 as it was: the open fails, and the next open tries again.
+          try {
+            tx.abort();
+          } catch {
+            // already aborted by the browser
+          }
+        });
       }
     },
   });
