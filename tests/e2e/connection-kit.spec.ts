@@ -1,12 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseEnv } from 'dotenv';
 import JSZip from 'jszip';
 import { test, expect } from './fixtures';
 import { expectPanel } from './panel';
 import { DB, ORG } from '../replica/fixtures';
+import { finished } from './console';
 
-const finished = (dir: string) => readdirSync(dir).filter((name) => !name.endsWith('.crdownload'));
 
 test('connection kit: both regions\' bundles and a .env with the token the user picked, opened by the background', async ({ context, replica, openPopup, downloadDir }) => {
   const page = await context.newPage();

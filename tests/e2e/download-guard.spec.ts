@@ -1,13 +1,12 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect } from './fixtures';
-import { openVerifiedDialog, saveDownloadsTo } from './console';
+import { finished, openVerifiedDialog, saveDownloadsTo } from './console';
 import { expectPanel, panel } from './panel';
 import { DB } from '../replica/fixtures';
 
 const region = DB.inventory.datacenters[0]!.region;
 
-const finished = (dir: string) => readdirSync(dir).filter((name) => !name.endsWith('.crdownload'));
 
 test('a download before expiry: no warning, and the popup marks the bundle downloaded and verified', async ({ context, openPopup, downloadDir }) => {
   const page = await context.newPage();
@@ -36,6 +35,8 @@ test('the expired link opened in a tab: the storage error page explains it and s
   await explainer.getByRole('button', { name: 'Save the verified copy' }).click();
   await expect.poll(() => finished(downloadDir), { timeout: 10_000 }).toHaveLength(1);
   expect(new Uint8Array(readFileSync(path.join(downloadDir, finished(downloadDir)[0]!)))).toEqual(replica.bundleFor(DB.inventory.id, region));
+  // The page says the save ended, under the name the file got on disk (not "Saving…" for ever).
+  await expectPanel(explainer).toContainText(`Saved ${finished(downloadDir)[0]} to your downloads.`);
 });
 
 test('a download started after expiry ("Save link as"): an expired-link warning whose fix saves the kept copy', async ({ context, replica, serviceWorker, openPopup, downloadDir }) => {
@@ -54,6 +55,7 @@ test('a download started after expiry ("Save link as"): an expired-link warning 
   await warning.locator('[data-action="save-copy"]').click();
   await expect.poll(() => finished(downloadDir), { timeout: 10_000 }).toHaveLength(1);
   expect(new Uint8Array(readFileSync(path.join(downloadDir, finished(downloadDir)[0]!)))).toEqual(replica.bundleFor(DB.inventory.id, region));
+  await expect(warning).toContainText(`Saved ${finished(downloadDir)[0]} to your downloads.`);
 });
 
 test('a truncated download is reported as not finished, with the kept copy as the fix', async ({ context, replica, openPopup }) => {

@@ -2,13 +2,11 @@
  * The moment the panel exists for: the user clicks Download. The click navigates to the storage host (a
  * download, not a route change), so the in-page panel must stay with its dialog, verdict and countdown alive.
  */
-import { readdirSync } from 'node:fs';
 import { test, expect } from './fixtures';
-import { BUNDLE_DIALOG, saveDownloadsTo } from './console';
+import { BUNDLE_DIALOG, finished, saveDownloadsTo } from './console';
 import { expectPanel, panel } from './panel';
 import { DB, ORG } from '../replica/fixtures';
 
-const finished = (dir: string) => readdirSync(dir).filter((name) => !name.endsWith('.crdownload'));
 
 test('Download Secure Bundle in the Get Bundle dialog: the verdict panel stays and keeps counting down', async ({ context, downloadDir }) => {
   const page = await context.newPage();

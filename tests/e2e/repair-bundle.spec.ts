@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from '@playwright/test';
 import JSZip from 'jszip';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { checkBundle } from '../../utils/bundle/check-bundle';
@@ -8,6 +8,7 @@ import { readZipDirectory } from '../../utils/zip/zip-directory';
 import { zipBundle } from '../replica/make-bundle';
 import { DB } from '../replica/fixtures';
 import { test, expect } from './fixtures';
+import { finished } from './console';
 
 const ASTRA_ORDER = ['ca.crt', 'key', 'cert', 'identity.jks', 'trustStore.jks', 'config.json', 'cqlshrc', 'cert.pfx'];
 const region = DB.orders.datacenters[0]!.region;
@@ -25,7 +26,6 @@ async function saveDownloadsTo(context: BrowserContext, page: Page, dir: string)
   await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: dir, eventsEnabled: true });
 }
 
-const finished = (dir: string) => readdirSync(dir).filter((name) => !name.endsWith('.crdownload'));
 
 async function expectFlatBundleOf(file: string, parts: Record<string, Uint8Array>) {
   const bytes = new Uint8Array(readFileSync(file));

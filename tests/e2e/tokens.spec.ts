@@ -1,9 +1,10 @@
 import type { BrowserContext, Page } from '@playwright/test';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect, SCREENSHOT_DIR } from './fixtures';
 import { expectPanel, panel } from './panel';
 import { DB, ORG } from '../replica/fixtures';
+import { finished } from './console';
 
 const tokensPage = `https://astra.datastax.com/org/${ORG.id}/settings/tokens`;
 
@@ -19,7 +20,6 @@ async function tokensTab(openPopup: () => Promise<Page>) {
   return popup;
 }
 
-const finished = (dir: string) => readdirSync(dir).filter((name) => !name.endsWith('.crdownload'));
 
 async function saveDownloadsTo(context: BrowserContext, page: Page, dir: string) {
   const cdp = await context.newCDPSession(page);

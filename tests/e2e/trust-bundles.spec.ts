@@ -93,7 +93,9 @@ test('attacks 3 and 8: a flood of forged links is bounded per tab and summed int
     for (let i = 0; i < 300; i++) {
       const links = Array.from({ length: 4 }, (_, j) => {
         const id = crypto.randomUUID();
-        return `https://${host}/${id}-1/secure-connect-flood${i}x${j}.zip?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAQ3EGRJ7VZB2MXN4P%2F20261201%2Fus-east-2%2Fs3%2Faws4_request&X-Amz-Date=${new Date().toISOString().replace(/[-:]|\.\d+/g, '')}&X-Amz-Expires=300&X-Amz-SignedHeaders=host&X-Amz-Signature=${'a'.repeat(64)}`;
+        // Signed now: the credential's scope date is the signing date's day (as storage requires), on any day.
+        const signedAt = new Date().toISOString().replace(/[-:]|\.\d+/g, '');
+        return `https://${host}/${id}-1/secure-connect-flood${i}x${j}.zip?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAQ3EGRJ7VZB2MXN4P%2F${signedAt.slice(0, 8)}%2Fus-east-2%2Fs3%2Faws4_request&X-Amz-Date=${signedAt}&X-Amz-Expires=300&X-Amz-SignedHeaders=host&X-Amz-Signature=${'a'.repeat(64)}`;
       });
       const body = JSON.stringify(links.map((downloadURL) => ({ downloadURL })));
       window.dispatchEvent(new CustomEvent('astra-companion:response', { detail: JSON.stringify({ via: 'fetch', url: '/x', status: 200, body }) }));
@@ -154,6 +156,8 @@ test('attack 9: a page script cannot reach the panel\'s Save button, and clickin
   await panelButton(page, 'bundle', 'Save verified copy', { dialog: BUNDLE_DIALOG }).click();
   await expect.poll(downloads, { timeout: 15_000 }).toBe(1);
   expect(await downloads()).toBe(1);
+  // And the panel says the save ended, as the popup would.
+  await expectPanel(page, 'bundle', { dialog: BUNDLE_DIALOG }).toContainText(/Saved .+ to your downloads\./);
 });
 
 test('closed panels: a page script cannot read the panel: its shadow root is closed, and no DOM read, serialization or selection holds its words', async ({ context }) => {
