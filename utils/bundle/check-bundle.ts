@@ -169,14 +169,19 @@ async function inspect(bytes: Uint8Array<ArrayBuffer>, options: CheckBundleOptio
     addTooLargeFile(bytes.length, v);
     return;
   }
-  v.facts.sha256 = await sha256Hex(bytes);
-
-  if (!startsLikeZip(bytes) && findEndRecord(bytes) < 0) {
-    describeNonZip(bytes, options, v);
-    return;
+  // Hashed while the zip is read (WebCrypto runs off this thread); the key keeps its place in the facts.
+  v.facts.sha256 = '';
+  const hashing = sha256Hex(bytes);
+  try {
+    if (!startsLikeZip(bytes) && findEndRecord(bytes) < 0) {
+      describeNonZip(bytes, options, v);
+      return;
+    }
+    v.facts.kind = 'zip';
+    await inspectZip(bytes, options, v);
+  } finally {
+    v.facts.sha256 = await hashing;
   }
-  v.facts.kind = 'zip';
-  await inspectZip(bytes, options, v);
 }
 
 function addTooLargeFile(size: number, v: VerdictBuilder): void {
@@ -512,24 +517,29 @@ async function inspectContents(contents: Map<string, Uint8Array>, now: Date, v: 
   if (ca) v.facts.certificates.ca = ca.facts;
   const cert = inspectCertificate('cert', 'client certificate', text('cert'), now, v);
   if (cert) v.facts.certificates.cert = cert.facts;
-  if (ca && cert) await inspectTrust(ca, cert, v);
+  // The signature check and the two keystore digests wait on WebCrypto together; their problems keep this order.
+  const later: Array<Parameters<VerdictBuilder['add']>> = [];
+  const trust = ca && cert ? trustProblem(ca, cert) : undefined;
+  const keystores = Promise.all([
+    keystoreProblem('identity.jks', 'keyStorePassword', contents.get('identity.jks'), config),
+    keystoreProblem('trustStore.jks', 'trustStorePassword', contents.get('trustStore.jks'), config),
+  ]);
 
   const keyText = text('key');
   if (keyText !== undefined) {
     const key = parsePrivateKeyPem(keyText);
     if (!key.ok) {
-      v.add('bad-certificate', `The private key (key) is not usable: ${key.error.message}.`, GET_BUNDLE_AGAIN);
+      later.push(['bad-certificate', `The private key (key) is not usable: ${key.error.message}.`, GET_BUNDLE_AGAIN]);
     } else if (cert && keyMatchesCertificate(key.value, cert) === false) {
-      v.add(
+      later.push([
         'key-mismatch',
         'The private key (key) does not belong to the client certificate (cert): the files come from different bundles.',
         "Use one bundle as downloaded, without mixing files from others; download it again from the database's Connect tab if unsure.",
-      );
+      ]);
     }
   }
-
-  await inspectKeystore('identity.jks', 'keyStorePassword', contents.get('identity.jks'), config, v);
-  await inspectKeystore('trustStore.jks', 'trustStorePassword', contents.get('trustStore.jks'), config, v);
+  const [trusted, stores] = await Promise.all([trust, keystores]);
+  for (const problem of [trusted, ...later, ...stores]) if (problem) v.add(...problem);
   const pfx = contents.get('cert.pfx');
   if (pfx && !(pfx[0] === 0x30 && pfx.length > 2)) {
     v.add('bad-certificate', 'cert.pfx is not a PKCS#12 file.', GET_BUNDLE_AGAIN, 'warning');
@@ -537,13 +547,15 @@ async function inspectContents(contents: Map<string, Uint8Array>, now: Date, v: 
 }
 
 /** Drivers trust only ca.crt: a client cert it did not issue, or a ca.crt that may not issue, fails mutual TLS. */
-async function inspectTrust(ca: ParsedCertificate, cert: ParsedCertificate, v: VerdictBuilder): Promise<void> {
+async function trustProblem(ca: ParsedCertificate, cert: ParsedCertificate): Promise<Parameters<VerdictBuilder['add']> | undefined> {
   const hint = "Use the bundle exactly as Astra made it: download it again from the database's Connect tab (Get Bundle).";
   if (!ca.isCa) {
-    v.add('certificate-untrusted', 'The CA certificate (ca.crt) is not a certificate authority, so it cannot vouch for the client certificate.', hint);
-  } else if (!(await isIssuedBy(cert, ca))) {
-    v.add('certificate-untrusted', 'The client certificate (cert) was not issued by the bundle\'s CA certificate (ca.crt): the files do not belong together.', hint);
+    return ['certificate-untrusted', 'The CA certificate (ca.crt) is not a certificate authority, so it cannot vouch for the client certificate.', hint];
   }
+  if (!(await isIssuedBy(cert, ca))) {
+    return ['certificate-untrusted', 'The client certificate (cert) was not issued by the bundle\'s CA certificate (ca.crt): the files do not belong together.', hint];
+  }
+  return undefined;
 }
 
 /** Every Astra database host: `<dbId>-<region>.db.astra.datastax.com`. */
@@ -648,22 +660,18 @@ function inspectCertificate(
 }
 
 /** A JKS keystore carries a SHA-1 over its password and contents: checking it tells Java's "password was incorrect" early. */
-async function inspectKeystore(
+async function keystoreProblem(
   entry: string,
   passwordField: string,
   data: Uint8Array | undefined,
   config: Record<string, unknown> | undefined,
-  v: VerdictBuilder,
-): Promise<void> {
-  if (!data) return;
+): Promise<Parameters<VerdictBuilder['add']> | undefined> {
+  if (!data) return undefined;
   const jks = data.length > 24 && data[0] === 0xfe && data[1] === 0xed && data[2] === 0xfe && data[3] === 0xed;
   const pkcs12 = data.length > 2 && data[0] === 0x30;
-  if (!jks && !pkcs12) {
-    v.add('bad-certificate', `${entry} is not a Java keystore, so the Java driver cannot use this bundle.`, GET_BUNDLE_AGAIN);
-    return;
-  }
+  if (!jks && !pkcs12) return ['bad-certificate', `${entry} is not a Java keystore, so the Java driver cannot use this bundle.`, GET_BUNDLE_AGAIN];
   const password = config?.[passwordField];
-  if (!jks || typeof password !== 'string' || password === '') return;
+  if (!jks || typeof password !== 'string' || password === '') return undefined;
   const passwordBytes = new Uint8Array(password.length * 2);
   for (let i = 0; i < password.length; i++) {
     passwordBytes[i * 2] = password.charCodeAt(i) >> 8;
@@ -677,13 +685,8 @@ async function inspectKeystore(
   input.set(body, passwordBytes.length + salt.length);
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-1', input));
   const stored = data.subarray(data.length - 20);
-  if (!digest.every((b, i) => b === stored[i])) {
-    v.add(
-      'bad-config',
-      `${passwordField} in config.json does not open ${entry} (Java fails with "Keystore was tampered with, or password was incorrect").`,
-      GET_BUNDLE_AGAIN,
-    );
-  }
+  if (digest.every((b, i) => b === stored[i])) return undefined;
+  return ['bad-config', `${passwordField} in config.json does not open ${entry} (Java fails with "Keystore was tampered with, or password was incorrect").`, GET_BUNDLE_AGAIN];
 }
 
 async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
