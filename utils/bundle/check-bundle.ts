@@ -4,7 +4,7 @@
  * Never throws: every input gets a verdict.
  */
 import { DATABASE_HOST_SUFFIX } from '../astra/hosts';
-import JSZip from 'jszip';
+import pako from 'pako';
 import {
   isIssuedBy,
   keyMatchesCertificate,
@@ -417,18 +417,8 @@ async function inflate(
   v: VerdictBuilder,
 ): Promise<Map<string, Uint8Array> | undefined> {
   const contents = new Map<string, Uint8Array>();
-  if (present.size === 0) return contents;
-  let zip: JSZip;
-  try {
-    // CRCs are checked below while streaming, so that a lying size stops inflation early.
-    zip = await JSZip.loadAsync(bytes, { checkCRC32: false });
-  } catch {
-    v.add('corrupt', 'The zip is damaged: its entries cannot be read.', GET_BUNDLE_AGAIN);
-    return undefined;
-  }
   for (const [name, record] of present) {
-    const file = zip.files[record.name];
-    const outcome: InflateOutcome = file ? await streamEntry(file, record) : { failure: 'undecodable' };
+    const outcome = inflateEntry(bytes, record);
     if (outcome.data) {
       contents.set(name, outcome.data);
       continue;
@@ -445,64 +435,44 @@ async function inflate(
   return contents;
 }
 
-interface StreamHelper {
-  on(event: 'data', cb: (chunk: Uint8Array) => void): StreamHelper;
-  on(event: 'error', cb: (e: unknown) => void): StreamHelper;
-  on(event: 'end', cb: () => void): StreamHelper;
-  resume(): StreamHelper;
-  pause(): StreamHelper;
-}
+/** Compressed bytes fed per step: no step inflates more than about 1 MB (deflate's ratio is at most 1032:1). */
+const INFLATE_STEP = 1024;
 
-/** Inflates one entry chunk by chunk, stopping as soon as it outgrows its declared size. */
-function streamEntry(file: JSZip.JSZipObject, record: ZipEntryRecord): Promise<InflateOutcome> {
-  return new Promise((resolve) => {
-    let done = false;
-    const finish = (outcome: InflateOutcome) => {
-      if (!done) {
-        done = true;
-        resolve(outcome);
-      }
-    };
-    const chunks: Uint8Array[] = [];
+class Outgrown extends Error {}
+
+/**
+ * One entry from where the directory (read first, by zip-directory.ts) says its data is: stored bytes as they are,
+ * deflated ones inflated with pako a step at a time, stopped the moment they outgrow the declared size; then the CRC.
+ */
+function inflateEntry(bytes: Uint8Array, record: ZipEntryRecord): InflateOutcome {
+  const raw = bytes.subarray(record.dataOffset, record.dataOffset + record.compressedSize);
+  let data: Uint8Array;
+  if (record.method === 0) {
+    if (raw.length !== record.uncompressedSize) return { failure: raw.length > record.uncompressedSize ? 'larger-than-declared' : 'undecodable' };
+    data = raw.slice();
+  } else {
+    data = new Uint8Array(record.uncompressedSize);
     let total = 0;
-    let crc = 0;
-    let stream: StreamHelper;
+    const inflator = new pako.Inflate({ raw: true, chunkSize: 16 * 1024 });
+    inflator.onData = (chunk: Uint8Array) => {
+      if (total + chunk.length > record.uncompressedSize) throw new Outgrown();
+      data.set(chunk, total);
+      total += chunk.length;
+    };
+    inflator.onEnd = () => {};
     try {
-      stream = (file as unknown as { internalStream(type: string): StreamHelper }).internalStream('uint8array');
-    } catch {
-      finish({ failure: 'undecodable' });
-      return;
+      for (let at = 0; at < raw.length && !inflator.ended; at += INFLATE_STEP) {
+        const last = at + INFLATE_STEP >= raw.length;
+        inflator.push(raw.subarray(at, at + INFLATE_STEP), last);
+        if (inflator.err) return { failure: 'undecodable' };
+      }
+    } catch (error) {
+      return { failure: error instanceof Outgrown ? 'larger-than-declared' : 'undecodable' };
     }
-    stream
-      .on('data', (chunk) => {
-        if (done) return;
-        total += chunk.length;
-        if (total > record.uncompressedSize) {
-          stream.pause();
-          finish({ failure: 'larger-than-declared' });
-          return;
-        }
-        crc = crc32(chunk, crc);
-        chunks.push(chunk);
-      })
-      .on('error', () => finish({ failure: 'undecodable' }))
-      .on('end', () => {
-        if (total !== record.uncompressedSize) return finish({ failure: 'undecodable' });
-        if (crc !== record.crc32) return finish({ failure: 'crc' });
-        const data = new Uint8Array(total);
-        let at = 0;
-        for (const c of chunks) {
-          data.set(c, at);
-          at += c.length;
-        }
-        finish({ data });
-      });
-    try {
-      stream.resume();
-    } catch {
-      finish({ failure: 'undecodable' });
-    }
-  });
+    if (!inflator.ended || total !== record.uncompressedSize) return { failure: 'undecodable' };
+  }
+  if (crc32(data) !== record.crc32) return { failure: 'crc' };
+  return { data };
 }
 
 async function inspectContents(contents: Map<string, Uint8Array>, now: Date, v: VerdictBuilder): Promise<void> {
