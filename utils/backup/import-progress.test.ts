@@ -26,6 +26,7 @@ describe('import progress', () => {
     expect(checks.every((p) => p.total === 30)).toBe(true);
     expect(seen.filter((p) => p.phase === 'seal').at(-1)).toEqual({ phase: 'seal', done: 12, total: 12 });
     expect(seen.findIndex((p) => p.phase === 'seal')).toBeGreaterThan(seen.findLastIndex((p) => p.phase === 'check'));
+    expect(seen.slice(-2)).toEqual([{ phase: 'save', done: 0, total: 1 }, { phase: 'save', done: 1, total: 1 }]);
     // Re-checked several at a time, still kept in the file's order: the records match what was exported, one by one.
     expect((await listBundles(db)).map((b) => b.id).sort()).toHaveLength(30);
     expect(await listTokens(db)).toHaveLength(12);

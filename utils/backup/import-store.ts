@@ -73,7 +73,11 @@ export async function importStore(options: ImportStoreOptions): Promise<Result<I
     plan = damaged('it could not be read');
   }
   if (!plan.ok) return plan;
-  return applyPlan(options.db, plan.value);
+  // The bar says 'Saving' while the one transaction runs, and goes once it ends.
+  options.onProgress?.({ phase: 'save', done: 0, total: 1 });
+  const report = await applyPlan(options.db, plan.value);
+  options.onProgress?.({ phase: 'save', done: 1, total: 1 });
+  return report;
 }
 
 /** Reads and checks everything; writes nothing. */

@@ -4,7 +4,7 @@
  */
 // @peculiar/x509 needs the Reflect metadata polyfill loaded before it (tsyringe checks at load).
 import 'reflect-metadata';
-import { X509Certificate } from '@peculiar/x509';
+import { Name, X509Certificate } from '@peculiar/x509';
 import { fail, ok, type Result } from '../shared/result';
 
 export interface CertificateFacts {
@@ -29,8 +29,9 @@ export interface ParsedCertificate {
   publicKey: PublicKeyMaterial;
   /** True only when the certificate says it may sign others (basicConstraints cA). */
   isCa: boolean;
-  /** The parsed certificate, to check signatures with (see `isIssuedBy`). */
-  x509: X509Certificate;
+  /** The certificate as it came, and the parts a signature check needs (see `isIssuedBy`). */
+  der: Uint8Array<ArrayBuffer>;
+  signed: { tbs: Uint8Array; algorithm: string; signature: Uint8Array; spki: Uint8Array };
 }
 
 export type ParsedPrivateKey =
@@ -50,28 +51,28 @@ export function parseCertificatePem(text: string): Result<ParsedCertificate, Par
     return fail('not-certificate', `it holds a PEM "${block.label}" block, not a certificate`, '');
   }
   try {
-    const cert = new X509Certificate(block.der);
-    // The key and basicConstraints straight from the DER: the library's getters re-encode and re-parse every extension.
+    // Read once, from the DER: only the two names go through the library (its whole-certificate parse and its
+    // getters re-encode and re-parse the key and every extension, most of a check's time).
     const parts = certificateParts(block.der);
     const publicKey = readSubjectPublicKeyInfo(parts.spki);
-    const notBefore = cert.notBefore;
-    const notAfter = cert.notAfter;
+    const { notBefore, notAfter } = parts;
     if (Number.isNaN(notBefore.getTime()) || Number.isNaN(notAfter.getTime())) {
       return fail('not-certificate', 'its validity dates are unreadable', '');
     }
     return ok({
       facts: {
-        subject: distinguishedName(cert.subjectName.toJSON()),
-        issuer: distinguishedName(cert.issuerName.toJSON()),
+        subject: distinguishedName(new Name(parts.subject as Uint8Array<ArrayBuffer>).toJSON()),
+        issuer: distinguishedName(new Name(parts.issuer as Uint8Array<ArrayBuffer>).toJSON()),
         notBefore: notBefore.toISOString(),
         notAfter: notAfter.toISOString(),
-        serialNumber: cert.serialNumber,
+        serialNumber: parts.serialNumber,
       },
       notBefore,
       notAfter,
       publicKey,
       isCa: parts.isCa,
-      x509: cert,
+      der: block.der,
+      signed: { tbs: parts.tbs, algorithm: parts.signatureAlgorithm, signature: parts.signature, spki: parts.spki },
     });
   } catch {
     return fail('not-certificate', 'it is not a readable X.509 certificate', '');
@@ -101,10 +102,68 @@ export function parsePrivateKeyPem(text: string): Result<ParsedPrivateKey, Parse
 export async function isIssuedBy(cert: ParsedCertificate, issuer: ParsedCertificate): Promise<boolean> {
   if (cert.facts.issuer !== issuer.facts.subject) return false;
   try {
-    return await cert.x509.verify({ publicKey: issuer.x509.publicKey, signatureOnly: true });
+    const direct = await verifyWithWebCrypto(cert.signed, issuer.signed.spki);
+    if (direct !== undefined) return direct;
+    // Any other signature algorithm (RSA-PSS, Ed25519, ...): the library's full check.
+    return await new X509Certificate(cert.der).verify({ publicKey: new X509Certificate(issuer.der).publicKey, signatureOnly: true });
   } catch {
     return false;
   }
+}
+
+const RSA_SIGNATURES: Record<string, string> = {
+  '1.2.840.113549.1.1.5': 'SHA-1',
+  '1.2.840.113549.1.1.11': 'SHA-256',
+  '1.2.840.113549.1.1.12': 'SHA-384',
+  '1.2.840.113549.1.1.13': 'SHA-512',
+};
+const ECDSA_SIGNATURES: Record<string, string> = {
+  '1.2.840.10045.4.3.2': 'SHA-256',
+  '1.2.840.10045.4.3.3': 'SHA-384',
+  '1.2.840.10045.4.3.4': 'SHA-512',
+};
+const CURVES: Record<string, { name: string; size: number }> = {
+  '1.2.840.10045.3.1.7': { name: 'P-256', size: 32 },
+  '1.3.132.0.34': { name: 'P-384', size: 48 },
+  '1.3.132.0.35': { name: 'P-521', size: 66 },
+};
+
+/**
+ * The signature over the TBSCertificate checked with the issuer's key, for RSA PKCS#1 v1.5 and ECDSA (what CAs use);
+ * undefined for another algorithm. A key of the wrong kind for the signature verifies nothing: false.
+ */
+async function verifyWithWebCrypto(signed: ParsedCertificate['signed'], issuerSpki: Uint8Array): Promise<boolean | undefined> {
+  const rsaHash = RSA_SIGNATURES[signed.algorithm];
+  const ecHash = ECDSA_SIGNATURES[signed.algorithm];
+  if (!rsaHash && !ecHash) return undefined;
+  const spki = children(issuerSpki, readTlv(issuerSpki, 0, issuerSpki.length, SEQUENCE));
+  const algorithm = children(issuerSpki, spki[0]!);
+  const keyOid = readOid(issuerSpki.subarray(algorithm[0]!.start, algorithm[0]!.end));
+  const key = new Uint8Array(issuerSpki) as Uint8Array<ArrayBuffer>;
+  const data = new Uint8Array(signed.tbs) as Uint8Array<ArrayBuffer>;
+  if (rsaHash) {
+    if (keyOid !== RSA_ENCRYPTION) return false;
+    const params = { name: 'RSASSA-PKCS1-v1_5', hash: rsaHash };
+    const publicKey = await crypto.subtle.importKey('spki', key, params, false, ['verify']);
+    return crypto.subtle.verify(params, publicKey, new Uint8Array(signed.signature) as Uint8Array<ArrayBuffer>, data);
+  }
+  const curveTlv = algorithm[1];
+  const curve = keyOid === EC_PUBLIC_KEY && curveTlv?.tag === OID ? CURVES[readOid(issuerSpki.subarray(curveTlv.start, curveTlv.end))] : undefined;
+  if (!curve) return false;
+  // X.509 carries ECDSA signatures as DER SEQUENCE { r, s }; WebCrypto wants r || s, each the curve's size.
+  const sig = signed.signature;
+  const [r, s2] = children(sig, readTlv(sig, 0, sig.length, SEQUENCE));
+  if (!r || !s2 || r.tag !== INTEGER || s2.tag !== INTEGER) return false;
+  const raw = new Uint8Array(curve.size * 2);
+  for (const [i, part] of [r, s2].entries()) {
+    let bytes = sig.subarray(part.start, part.end);
+    while (bytes.length > curve.size && bytes[0] === 0) bytes = bytes.subarray(1);
+    if (bytes.length > curve.size) return false;
+    raw.set(bytes, (i + 1) * curve.size - bytes.length);
+  }
+  const params = { name: 'ECDSA', namedCurve: curve.name };
+  const publicKey = await crypto.subtle.importKey('spki', key, params, false, ['verify']);
+  return crypto.subtle.verify({ name: 'ECDSA', hash: ecHash }, publicKey, raw, data);
 }
 
 /** true or false when the key's public half can be compared with the certificate's; undefined when it cannot. */
@@ -159,19 +218,40 @@ function ecPrivateKey(der: Uint8Array, format: 'sec1' | 'pkcs8'): ParsedPrivateK
 const BASIC_CONSTRAINTS = '2.5.29.19';
 const BOOLEAN = 0x01;
 
+interface CertificateParts {
+  tbs: Uint8Array;
+  signatureAlgorithm: string;
+  signature: Uint8Array;
+  serialNumber: string;
+  issuer: Uint8Array;
+  subject: Uint8Array;
+  notBefore: Date;
+  notAfter: Date;
+  spki: Uint8Array;
+  isCa: boolean;
+}
+
 /**
- * A certificate's SubjectPublicKeyInfo (its DER, as it stands) and whether its first basicConstraints extension says
- * cA (the library's `getExtension(...)?.ca`): Certificate -> TBSCertificate -> [0] version?, serial, signature, issuer,
- * validity, subject, subjectPublicKeyInfo, ..., [3] extensions.
+ * A certificate's parts, from its DER: Certificate = { TBSCertificate, signatureAlgorithm, signature BIT STRING };
+ * TBSCertificate = { [0] version?, serial, signature, issuer, validity, subject, subjectPublicKeyInfo, ..., [3]
+ * extensions }. `isCa`: the first basicConstraints extension says cA (as the library's `getExtension(...)?.ca`).
  */
-function certificateParts(der: Uint8Array): { spki: Uint8Array; isCa: boolean } {
+function certificateParts(der: Uint8Array): CertificateParts {
   const certificate = readTlv(der, 0, der.length, SEQUENCE);
-  const tbs = children(der, certificate)[0];
-  if (!tbs || tbs.tag !== SEQUENCE) throw new DerError('no TBSCertificate');
+  if (certificate.end !== der.length) throw new DerError('bytes after the certificate');
+  const [tbs, signatureAlgorithm, signature] = children(der, certificate);
+  if (!tbs || tbs.tag !== SEQUENCE || !signatureAlgorithm || signatureAlgorithm.tag !== SEQUENCE || !signature || signature.tag !== BIT_STRING) {
+    throw new DerError('not a certificate');
+  }
+  const algorithmOid = children(der, signatureAlgorithm)[0];
+  if (!algorithmOid || algorithmOid.tag !== OID) throw new DerError('no signature algorithm');
   const fields = children(der, tbs);
   const at = fields[0]?.tag === 0xa0 ? 1 : 0;
-  const spkiTlv = fields[at + 5];
+  const [serial, , issuer, validity, subject, spkiTlv] = fields.slice(at);
+  if (!serial || serial.tag !== INTEGER || serial.end === serial.start) throw new DerError('no serial number');
+  if (!issuer || issuer.tag !== SEQUENCE || !subject || subject.tag !== SEQUENCE || !validity || validity.tag !== SEQUENCE) throw new DerError('no names');
   if (!spkiTlv || spkiTlv.tag !== SEQUENCE) throw new DerError('no subjectPublicKeyInfo');
+  const [from, until] = children(der, validity);
   let isCa = false;
   const extensions = fields.find((f) => f.tag === 0xa3);
   if (extensions) {
@@ -187,7 +267,32 @@ function certificateParts(der: Uint8Array): { spki: Uint8Array; isCa: boolean } 
       break;
     }
   }
-  return { spki: der.subarray(spkiTlv.head, spkiTlv.end), isCa };
+  let serialBytes = der.subarray(serial.start, serial.end);
+  if (serialBytes.length > 1 && serialBytes[0] === 0 && serialBytes[1]! > 0x7f) serialBytes = serialBytes.subarray(1);
+  return {
+    tbs: der.subarray(tbs.head, tbs.end),
+    signatureAlgorithm: readOid(der.subarray(algorithmOid.start, algorithmOid.end)),
+    // A BIT STRING's first content byte counts unused bits; signatures use whole bytes.
+    signature: der.subarray(signature.start + 1, signature.end),
+    serialNumber: Array.from(serialBytes, (b) => b.toString(16).padStart(2, '0')).join(''),
+    issuer: der.subarray(issuer.head, issuer.end),
+    subject: der.subarray(subject.head, subject.end),
+    notBefore: readTime(der, from),
+    notAfter: readTime(der, until),
+    spki: der.subarray(spkiTlv.head, spkiTlv.end),
+    isCa,
+  };
+}
+
+/** UTCTime (YYMMDDHHMMSSZ, years 1950-2049) or GeneralizedTime (YYYYMMDDHHMMSS[.fff]Z); anything else: an invalid Date. */
+function readTime(der: Uint8Array, tlv: Tlv | undefined): Date {
+  if (!tlv || (tlv.tag !== 0x17 && tlv.tag !== 0x18)) return new Date(Number.NaN);
+  const text = String.fromCharCode(...der.subarray(tlv.start, tlv.end));
+  const match = tlv.tag === 0x17 ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text) : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\.\d+)?Z$/.exec(text);
+  if (!match) return new Date(Number.NaN);
+  const year = tlv.tag === 0x17 ? (Number(match[1]) >= 50 ? 1900 : 2000) + Number(match[1]) : Number(match[1]);
+  const millis = match[7] ? Math.round(Number(`0${match[7]}`) * 1000) : 0;
+  return new Date(Date.UTC(year, Number(match[2]) - 1, Number(match[3]), Number(match[4]), Number(match[5]), Number(match[6]), millis));
 }
 
 function readSubjectPublicKeyInfo(spki: Uint8Array): PublicKeyMaterial {

@@ -4,7 +4,7 @@
  * Never throws: every input gets a verdict.
  */
 import { DATABASE_HOST_SUFFIX } from '../astra/hosts';
-import JSZip from 'jszip';
+import pako from 'pako';
 import {
   isIssuedBy,
   keyMatchesCertificate,
@@ -169,14 +169,19 @@ async function inspect(bytes: Uint8Array<ArrayBuffer>, options: CheckBundleOptio
     addTooLargeFile(bytes.length, v);
     return;
   }
-  v.facts.sha256 = await sha256Hex(bytes);
-
-  if (!startsLikeZip(bytes) && findEndRecord(bytes) < 0) {
-    describeNonZip(bytes, options, v);
-    return;
+  // Hashed while the zip is read (WebCrypto runs off this thread); the key keeps its place in the facts.
+  v.facts.sha256 = '';
+  const hashing = sha256Hex(bytes);
+  try {
+    if (!startsLikeZip(bytes) && findEndRecord(bytes) < 0) {
+      describeNonZip(bytes, options, v);
+      return;
+    }
+    v.facts.kind = 'zip';
+    await inspectZip(bytes, options, v);
+  } finally {
+    v.facts.sha256 = await hashing;
   }
-  v.facts.kind = 'zip';
-  await inspectZip(bytes, options, v);
 }
 
 function addTooLargeFile(size: number, v: VerdictBuilder): void {
@@ -412,18 +417,8 @@ async function inflate(
   v: VerdictBuilder,
 ): Promise<Map<string, Uint8Array> | undefined> {
   const contents = new Map<string, Uint8Array>();
-  if (present.size === 0) return contents;
-  let zip: JSZip;
-  try {
-    // CRCs are checked below while streaming, so that a lying size stops inflation early.
-    zip = await JSZip.loadAsync(bytes, { checkCRC32: false });
-  } catch {
-    v.add('corrupt', 'The zip is damaged: its entries cannot be read.', GET_BUNDLE_AGAIN);
-    return undefined;
-  }
   for (const [name, record] of present) {
-    const file = zip.files[record.name];
-    const outcome: InflateOutcome = file ? await streamEntry(file, record) : { failure: 'undecodable' };
+    const outcome = inflateEntry(bytes, record);
     if (outcome.data) {
       contents.set(name, outcome.data);
       continue;
@@ -440,64 +435,44 @@ async function inflate(
   return contents;
 }
 
-interface StreamHelper {
-  on(event: 'data', cb: (chunk: Uint8Array) => void): StreamHelper;
-  on(event: 'error', cb: (e: unknown) => void): StreamHelper;
-  on(event: 'end', cb: () => void): StreamHelper;
-  resume(): StreamHelper;
-  pause(): StreamHelper;
-}
+/** Compressed bytes fed per step: no step inflates more than about 1 MB (deflate's ratio is at most 1032:1). */
+const INFLATE_STEP = 1024;
 
-/** Inflates one entry chunk by chunk, stopping as soon as it outgrows its declared size. */
-function streamEntry(file: JSZip.JSZipObject, record: ZipEntryRecord): Promise<InflateOutcome> {
-  return new Promise((resolve) => {
-    let done = false;
-    const finish = (outcome: InflateOutcome) => {
-      if (!done) {
-        done = true;
-        resolve(outcome);
-      }
-    };
-    const chunks: Uint8Array[] = [];
+class Outgrown extends Error {}
+
+/**
+ * One entry from where the directory (read first, by zip-directory.ts) says its data is: stored bytes as they are,
+ * deflated ones inflated with pako a step at a time, stopped the moment they outgrow the declared size; then the CRC.
+ */
+function inflateEntry(bytes: Uint8Array, record: ZipEntryRecord): InflateOutcome {
+  const raw = bytes.subarray(record.dataOffset, record.dataOffset + record.compressedSize);
+  let data: Uint8Array;
+  if (record.method === 0) {
+    if (raw.length !== record.uncompressedSize) return { failure: raw.length > record.uncompressedSize ? 'larger-than-declared' : 'undecodable' };
+    data = raw.slice();
+  } else {
+    data = new Uint8Array(record.uncompressedSize);
     let total = 0;
-    let crc = 0;
-    let stream: StreamHelper;
+    const inflator = new pako.Inflate({ raw: true, chunkSize: 16 * 1024 });
+    inflator.onData = (chunk: Uint8Array) => {
+      if (total + chunk.length > record.uncompressedSize) throw new Outgrown();
+      data.set(chunk, total);
+      total += chunk.length;
+    };
+    inflator.onEnd = () => {};
     try {
-      stream = (file as unknown as { internalStream(type: string): StreamHelper }).internalStream('uint8array');
-    } catch {
-      finish({ failure: 'undecodable' });
-      return;
+      for (let at = 0; at < raw.length && !inflator.ended; at += INFLATE_STEP) {
+        const last = at + INFLATE_STEP >= raw.length;
+        inflator.push(raw.subarray(at, at + INFLATE_STEP), last);
+        if (inflator.err) return { failure: 'undecodable' };
+      }
+    } catch (error) {
+      return { failure: error instanceof Outgrown ? 'larger-than-declared' : 'undecodable' };
     }
-    stream
-      .on('data', (chunk) => {
-        if (done) return;
-        total += chunk.length;
-        if (total > record.uncompressedSize) {
-          stream.pause();
-          finish({ failure: 'larger-than-declared' });
-          return;
-        }
-        crc = crc32(chunk, crc);
-        chunks.push(chunk);
-      })
-      .on('error', () => finish({ failure: 'undecodable' }))
-      .on('end', () => {
-        if (total !== record.uncompressedSize) return finish({ failure: 'undecodable' });
-        if (crc !== record.crc32) return finish({ failure: 'crc' });
-        const data = new Uint8Array(total);
-        let at = 0;
-        for (const c of chunks) {
-          data.set(c, at);
-          at += c.length;
-        }
-        finish({ data });
-      });
-    try {
-      stream.resume();
-    } catch {
-      finish({ failure: 'undecodable' });
-    }
-  });
+    if (!inflator.ended || total !== record.uncompressedSize) return { failure: 'undecodable' };
+  }
+  if (crc32(data) !== record.crc32) return { failure: 'crc' };
+  return { data };
 }
 
 async function inspectContents(contents: Map<string, Uint8Array>, now: Date, v: VerdictBuilder): Promise<void> {
@@ -512,24 +487,29 @@ async function inspectContents(contents: Map<string, Uint8Array>, now: Date, v: 
   if (ca) v.facts.certificates.ca = ca.facts;
   const cert = inspectCertificate('cert', 'client certificate', text('cert'), now, v);
   if (cert) v.facts.certificates.cert = cert.facts;
-  if (ca && cert) await inspectTrust(ca, cert, v);
+  // The signature check and the two keystore digests wait on WebCrypto together; their problems keep this order.
+  const later: Array<Parameters<VerdictBuilder['add']>> = [];
+  const trust = ca && cert ? trustProblem(ca, cert) : undefined;
+  const keystores = Promise.all([
+    keystoreProblem('identity.jks', 'keyStorePassword', contents.get('identity.jks'), config),
+    keystoreProblem('trustStore.jks', 'trustStorePassword', contents.get('trustStore.jks'), config),
+  ]);
 
   const keyText = text('key');
   if (keyText !== undefined) {
     const key = parsePrivateKeyPem(keyText);
     if (!key.ok) {
-      v.add('bad-certificate', `The private key (key) is not usable: ${key.error.message}.`, GET_BUNDLE_AGAIN);
+      later.push(['bad-certificate', `The private key (key) is not usable: ${key.error.message}.`, GET_BUNDLE_AGAIN]);
     } else if (cert && keyMatchesCertificate(key.value, cert) === false) {
-      v.add(
+      later.push([
         'key-mismatch',
         'The private key (key) does not belong to the client certificate (cert): the files come from different bundles.',
         "Use one bundle as downloaded, without mixing files from others; download it again from the database's Connect tab if unsure.",
-      );
+      ]);
     }
   }
-
-  await inspectKeystore('identity.jks', 'keyStorePassword', contents.get('identity.jks'), config, v);
-  await inspectKeystore('trustStore.jks', 'trustStorePassword', contents.get('trustStore.jks'), config, v);
+  const [trusted, stores] = await Promise.all([trust, keystores]);
+  for (const problem of [trusted, ...later, ...stores]) if (problem) v.add(...problem);
   const pfx = contents.get('cert.pfx');
   if (pfx && !(pfx[0] === 0x30 && pfx.length > 2)) {
     v.add('bad-certificate', 'cert.pfx is not a PKCS#12 file.', GET_BUNDLE_AGAIN, 'warning');
@@ -537,13 +517,15 @@ async function inspectContents(contents: Map<string, Uint8Array>, now: Date, v: 
 }
 
 /** Drivers trust only ca.crt: a client cert it did not issue, or a ca.crt that may not issue, fails mutual TLS. */
-async function inspectTrust(ca: ParsedCertificate, cert: ParsedCertificate, v: VerdictBuilder): Promise<void> {
+async function trustProblem(ca: ParsedCertificate, cert: ParsedCertificate): Promise<Parameters<VerdictBuilder['add']> | undefined> {
   const hint = "Use the bundle exactly as Astra made it: download it again from the database's Connect tab (Get Bundle).";
   if (!ca.isCa) {
-    v.add('certificate-untrusted', 'The CA certificate (ca.crt) is not a certificate authority, so it cannot vouch for the client certificate.', hint);
-  } else if (!(await isIssuedBy(cert, ca))) {
-    v.add('certificate-untrusted', 'The client certificate (cert) was not issued by the bundle\'s CA certificate (ca.crt): the files do not belong together.', hint);
+    return ['certificate-untrusted', 'The CA certificate (ca.crt) is not a certificate authority, so it cannot vouch for the client certificate.', hint];
   }
+  if (!(await isIssuedBy(cert, ca))) {
+    return ['certificate-untrusted', 'The client certificate (cert) was not issued by the bundle\'s CA certificate (ca.crt): the files do not belong together.', hint];
+  }
+  return undefined;
 }
 
 /** Every Astra database host: `<dbId>-<region>.db.astra.datastax.com`. */
@@ -648,22 +630,18 @@ function inspectCertificate(
 }
 
 /** A JKS keystore carries a SHA-1 over its password and contents: checking it tells Java's "password was incorrect" early. */
-async function inspectKeystore(
+async function keystoreProblem(
   entry: string,
   passwordField: string,
   data: Uint8Array | undefined,
   config: Record<string, unknown> | undefined,
-  v: VerdictBuilder,
-): Promise<void> {
-  if (!data) return;
+): Promise<Parameters<VerdictBuilder['add']> | undefined> {
+  if (!data) return undefined;
   const jks = data.length > 24 && data[0] === 0xfe && data[1] === 0xed && data[2] === 0xfe && data[3] === 0xed;
   const pkcs12 = data.length > 2 && data[0] === 0x30;
-  if (!jks && !pkcs12) {
-    v.add('bad-certificate', `${entry} is not a Java keystore, so the Java driver cannot use this bundle.`, GET_BUNDLE_AGAIN);
-    return;
-  }
+  if (!jks && !pkcs12) return ['bad-certificate', `${entry} is not a Java keystore, so the Java driver cannot use this bundle.`, GET_BUNDLE_AGAIN];
   const password = config?.[passwordField];
-  if (!jks || typeof password !== 'string' || password === '') return;
+  if (!jks || typeof password !== 'string' || password === '') return undefined;
   const passwordBytes = new Uint8Array(password.length * 2);
   for (let i = 0; i < password.length; i++) {
     passwordBytes[i * 2] = password.charCodeAt(i) >> 8;
@@ -677,13 +655,8 @@ async function inspectKeystore(
   input.set(body, passwordBytes.length + salt.length);
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-1', input));
   const stored = data.subarray(data.length - 20);
-  if (!digest.every((b, i) => b === stored[i])) {
-    v.add(
-      'bad-config',
-      `${passwordField} in config.json does not open ${entry} (Java fails with "Keystore was tampered with, or password was incorrect").`,
-      GET_BUNDLE_AGAIN,
-    );
-  }
+  if (digest.every((b, i) => b === stored[i])) return undefined;
+  return ['bad-config', `${passwordField} in config.json does not open ${entry} (Java fails with "Keystore was tampered with, or password was incorrect").`, GET_BUNDLE_AGAIN];
 }
 
 async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
