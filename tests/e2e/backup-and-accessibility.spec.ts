@@ -52,6 +52,11 @@ async function popupOf(context: BrowserContext): Promise<Page> {
 
 async function exportAll(popup: Page): Promise<Uint8Array> {
   await popup.getByRole('tab', { name: 'Backup' }).click();
+  // A long but guessable passphrase is judged by strength, not length: the export stays off.
+  await popup.getByLabel('Export passphrase').fill('Password1234!');
+  await popup.getByLabel('Repeat the passphrase').fill('Password1234!');
+  await expect(popup.locator('#export-passphrase-help')).toContainText('Too easy to guess');
+  await expect(popup.getByRole('button', { name: 'Export everything' })).toBeDisabled();
   await popup.getByLabel('Export passphrase').fill(PASSPHRASE);
   await popup.getByLabel('Repeat the passphrase').fill(PASSPHRASE);
   const download = popup.waitForEvent('download');

@@ -28,6 +28,8 @@ async function exportAll(firefox: FirefoxSession, popup: Page): Promise<Uint8Arr
   await popup.waitForSelector('#export-passphrase');
   await fill(popup, '#export-passphrase', PASSPHRASE);
   await fill(popup, '#export-passphrase-repeat', PASSPHRASE);
+  // The passphrase is judged by strength (the estimator loads on focus): the button opens once it is.
+  await popup.waitForFunction(() => document.querySelector('#export-passphrase-help')?.textContent?.startsWith('Strength:'), { timeout: 15_000 });
   const before = downloadsNow(firefox);
   await click(popup, 'Export everything');
   const name = await newDownload(firefox, before, 30_000);

@@ -267,5 +267,7 @@ describe('encrypted export', () => {
     expect(code(await importEncrypted({ ...file, iterations: 1e12 }, PASSPHRASE))).toBe('unknown-format');
     expect(code(await importEncrypted({ ...file, salt: '%%%' }, PASSPHRASE))).toBe('unknown-format');
     expect(code(await exportEncrypted({}, 'short'))).toBe('weak-passphrase');
+    // Long enough but guessable: refused by strength, as the vault's own passphrase is.
+    expect(await exportEncrypted({}, 'Password1234!')).toMatchObject({ ok: false, error: { code: 'weak-passphrase', message: 'That export passphrase is too easy to guess: it is a common password or a simple pattern.' } });
   });
 });

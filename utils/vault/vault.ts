@@ -497,6 +497,10 @@ export async function exportEncrypted(plain: unknown, passphrase: string): Promi
   if (typeof passphrase !== 'string' || passphrase.length < MIN_PASSPHRASE_LENGTH) {
     return fail('weak-passphrase', `An export passphrase needs at least ${MIN_PASSPHRASE_LENGTH} characters.`, 'A few unrelated words make a strong passphrase that is easy to type.');
   }
+  // The file may travel (mail, a shared drive): its passphrase stands against offline guessing, as the vault's does.
+  if (isGuessable(passphrase)) {
+    return fail('weak-passphrase', 'That export passphrase is too easy to guess: it is a common password or a simple pattern.', 'A few unrelated words make a strong passphrase that is easy to type.');
+  }
   const json = JSON.stringify(plain);
   if (json === undefined) return fail('cannot-seal', 'This value cannot be exported.', 'Only plain data can be exported.');
   const salt = crypto.getRandomValues(new Uint8Array(16));

@@ -1,3 +1,4 @@
+import { loadPassphraseJudge, usePassphraseStrength } from '../shared/passphrase-strength';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Problem, Result } from '@/utils/shared/result';
 import type { ImportReport, TokenExportChoice } from '@/utils/backup/types';
@@ -56,14 +57,25 @@ function ExportSection(props: ExportPanelProps) {
   const [problem, setProblem] = useState<Problem | null>(null);
 
   const withTokens = props.tokenCount > 0 && choice !== 'none';
+  // Judged like the vault's passphrase: the file may travel, and its passphrase stands against offline guessing.
+  const judged = usePassphraseStrength(choice === 'encrypted' ? passphrase : '', MIN_PASSPHRASE);
   const passphraseIssue =
     choice !== 'encrypted' || props.tokenCount === 0
       ? null
       : passphrase.length < MIN_PASSPHRASE
         ? `At least ${MIN_PASSPHRASE} characters.`
-        : passphrase !== repeat
-          ? 'The two passphrases differ.'
-          : null;
+        : !judged
+          ? 'Checking how hard it is to guess…'
+          : !judged.strongEnough
+            ? `Too easy to guess (${judged.label}). ${judged.advice || 'Add a few more unrelated words.'}`
+            : passphrase !== repeat
+              ? 'The two passphrases differ.'
+              : null;
+  const typed = passphrase !== '' || repeat !== '';
+  const passphraseHelp =
+    typed && passphraseIssue
+      ? passphraseIssue
+      : `${judged ? `Strength: ${judged.label}. ` : `At least ${MIN_PASSPHRASE} characters, hard to guess. `}Not stored anywhere: without it the tokens in the file cannot be read. README.txt in the zip says how to decrypt them.`;
   const blocked = busy || (withTokens && props.vaultLocked) || passphraseIssue !== null || (choice === 'plain-csv' && !plainConfirmed);
 
   const run = async () => {
@@ -130,6 +142,7 @@ function ExportSection(props: ExportPanelProps) {
                 autoComplete="new-password"
                 value={passphrase}
                 aria-describedby="export-passphrase-help"
+                onFocus={() => void loadPassphraseJudge().catch(() => {})}
                 onInput={(e) => setPassphrase((e.target as HTMLInputElement).value)}
               />
               <label for="export-passphrase-repeat" style={ROW}>Repeat the passphrase</label>
@@ -144,7 +157,7 @@ function ExportSection(props: ExportPanelProps) {
                 onInput={(e) => setRepeat((e.target as HTMLInputElement).value)}
               />
               <p class="hint" id="export-passphrase-help">
-                {passphraseIssue ?? 'Not stored anywhere: without it the tokens in the file cannot be read. README.txt in the zip says how to decrypt them.'}
+                {passphraseHelp}
               </p>
             </div>
           )}

@@ -1,5 +1,5 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { judgePassphrase, loadPassphraseJudge, type PassphraseStrength } from './passphrase-strength';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { loadPassphraseJudge, usePassphraseStrength } from '../shared/passphrase-strength';
 import { AUTO_LOCK_CHOICES, MIN_PASSPHRASE_LENGTH } from '@/utils/vault/vault';
 import type { Problem, Result } from '@/utils/shared/result';
 import './tokens.css';
@@ -136,14 +136,8 @@ function PassphraseForm(props: { hasPassphrase: boolean; actions: VaultPanelActi
   const [problem, setProblem] = useState<Problem | null>(null);
   const [done, setDone] = useState<string | null>(null);
 
-  const [strength, setStrength] = useState<{ text: string; judged: PassphraseStrength } | null>(null);
   // The estimator (1.6 MB of dictionaries) loads only once a new passphrase is being typed: a dynamic import.
-  useEffect(() => {
-    let live = true;
-    if (next.length >= MIN_PASSPHRASE_LENGTH) void judgePassphrase(next).then((judged) => live && setStrength({ text: next, judged }), () => {});
-    return () => void (live = false);
-  }, [next]);
-  const judged = strength?.text === next ? strength.judged : null;
+  const judged = usePassphraseStrength(next, MIN_PASSPHRASE_LENGTH);
 
   const nextIssue =
     next.length < MIN_PASSPHRASE_LENGTH

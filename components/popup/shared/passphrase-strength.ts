@@ -4,6 +4,7 @@
  * (a dynamic import: the popup's first screen never pays for it), once per popup.
  */
 import type { ZxcvbnResult } from '@zxcvbn-ts/core';
+import { useEffect, useState } from 'preact/hooks';
 
 /** zxcvbn's 3: "safely unguessable: moderate protection from offline slow-hash scenario" (about 10^10 guesses). */
 export const STRONG_ENOUGH = 3;
@@ -36,4 +37,18 @@ export async function judgePassphrase(text: string): Promise<PassphraseStrength>
   const result = (await loadPassphraseJudge())(text.slice(0, 256));
   const advice = [result.feedback.warning, result.feedback.suggestions[0]].filter(Boolean).join(' ');
   return { score: result.score, label: LABELS[result.score], advice, strongEnough: result.score >= STRONG_ENOUGH };
+}
+
+/**
+ * The strength of what is being typed, once it is `minLength` long; null while too short or being judged. The
+ * estimator loads on the first judgement (a dynamic import), so a view that never gets a passphrase never pays.
+ */
+export function usePassphraseStrength(text: string, minLength: number): PassphraseStrength | null {
+  const [strength, setStrength] = useState<{ text: string; judged: PassphraseStrength } | null>(null);
+  useEffect(() => {
+    let live = true;
+    if (text.length >= minLength) void judgePassphrase(text).then((judged) => live && setStrength({ text, judged }), () => {});
+    return () => void (live = false);
+  }, [text, minLength]);
+  return strength?.text === text ? strength.judged : null;
 }
