@@ -22,11 +22,27 @@ const LABELS = ['very weak', 'weak', 'fair', 'strong', 'very strong'] as const;
 let judge: Promise<(text: string) => ZxcvbnResult> | undefined;
 
 export function loadPassphraseJudge(): Promise<(text: string) => ZxcvbnResult> {
-  judge ??= Promise.all([import('@zxcvbn-ts/core'), import('@zxcvbn-ts/language-common'), import('@zxcvbn-ts/language-en')]).then(([core, common, en]) => {
+  // English words, first names and Wikipedia's words; not the 473 KB of last names (a quarter of the packed
+  // extension): a surname alone in a passphrase is still caught by the common-password and Wikipedia lists.
+  judge ??= Promise.all([
+    import('@zxcvbn-ts/core'),
+    import('@zxcvbn-ts/language-common'),
+    import('@zxcvbn-ts/language-en/dist/commonWords.json.mjs'),
+    import('@zxcvbn-ts/language-en/dist/firstnames.json.mjs'),
+    import('@zxcvbn-ts/language-en/dist/wikipedia.json.mjs'),
+    import('@zxcvbn-ts/language-en/dist/wordSequences.json.mjs'),
+    import('@zxcvbn-ts/language-en/dist/translations.mjs'),
+  ]).then(([core, common, commonWords, firstnames, wikipedia, wordSequences, translations]) => {
     const zxcvbn = new core.ZxcvbnFactory({
-      dictionary: { ...common.dictionary, ...en.dictionary },
+      dictionary: {
+        ...common.dictionary,
+        'commonWords-en': commonWords.default,
+        'firstnames-en': firstnames.default,
+        'wikipedia-en': wikipedia.default,
+        ...wordSequences.default,
+      },
       graphs: common.adjacencyGraphs,
-      translations: en.translations,
+      translations: translations.default,
     });
     return (text: string) => zxcvbn.check(text, ['astra', 'datastax', 'astra companion', 'cassandra']);
   });
