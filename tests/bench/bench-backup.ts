@@ -38,33 +38,35 @@ async function backupOnce(page: Page, withImport: boolean): Promise<Times> {
       const chrome = (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<Answer> } } }).chrome;
       const JSZip = (globalThis as unknown as { JSZipBench: any }).JSZipBench;
       const fromBase64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+      let lastHandover = '';
       /** The export as the popup gets it, ready to hand to the browser's download, whichever way the background gives it. */
       const exportFile = async (): Promise<Blob | Uint8Array> => {
         const answer = await chrome.runtime.sendMessage({ type: 'export-store', tokens: { mode: 'encrypted', passphrase } });
         if (!answer.ok) throw new Error(`export failed: ${answer.error?.message}`);
         const value = answer.value!;
         if (typeof value.base64 === 'string') return fromBase64(value.base64);
-        const db = await new Promise<IDBDatabase>((resolve, reject) => {
-          const open = indexedDB.open('astra-companion');
-          open.onsuccess = () => resolve(open.result);
-          open.onerror = () => reject(open.error);
+        // As the popup takes it (BackupTab.tsx): asked for on the extension's channel, under the id the answer named.
+        const id = String(value.handover);
+        const channel = new BroadcastChannel('astra-companion:files');
+        const file = await new Promise<Blob>((resolve, reject) => {
+          const giveUp = setTimeout(() => reject(new Error('the export never came over the channel')), 15_000);
+          channel.onmessage = (event) => {
+            if (event.data?.type === 'file' && event.data.id === id) clearTimeout(giveUp), resolve(event.data.file as Blob);
+          };
+          channel.postMessage({ type: 'file-wanted', id });
         });
-        const file = await new Promise<{ blob: Blob }>((resolve, reject) => {
-          const request = db.transaction('outbox').objectStore('outbox').get(String(value.outbox));
-          request.onsuccess = () => resolve(request.result);
-          request.onerror = () => reject(request.error);
-        });
-        db.close();
+        channel.close();
         // What the popup does next: an object URL for the download (no copy of the bytes).
-        URL.revokeObjectURL(URL.createObjectURL(file.blob));
-        return file.blob;
+        URL.revokeObjectURL(URL.createObjectURL(file));
+        lastHandover = id;
+        return file;
       };
 
       let start = performance.now();
       const file = await exportFile();
       const exportMs = performance.now() - start;
       const bytes = file instanceof Blob ? new Uint8Array(await file.arrayBuffer()) : file;
-      await chrome.runtime.sendMessage({ type: 'export-saved', outbox: 'export' }).catch(() => undefined);
+      await chrome.runtime.sendMessage({ type: 'export-saved', handover: lastHandover }).catch(() => undefined);
 
       let importMs: number | null = null;
       let importError: string | undefined;

@@ -8,13 +8,19 @@ import { issueHandoverId, takeHandoverId } from './import-handover';
 import { openKitToken } from './open-kit-token';
 import type { BackupProgressMessage } from '../protocol/messages';
 import { fail, ok } from '../shared/result';
-import { deleteOutboxFile, putOutboxFile } from '../store/writes';
 import type { Routes } from './request-table';
 
 const NOT_ALLOWED = fail('not-allowed', "Only Astra Companion's popup can ask for that.", 'Open the popup.');
 
-/** The outbox key of the export: one at a time, a newer export replaces one never saved. */
-export const EXPORT_OUTBOX = 'export';
+/** How long an export is offered to the popup that asked for it: it takes it at once, unless it closed. */
+const OFFER_MS = 60_000;
+/** The exports on offer, by handover id: one at a time, a newer export replaces one never taken. */
+const offers = new Map<string, () => void>();
+
+function stopOffers(): void {
+  for (const stop of offers.values()) stop();
+  offers.clear();
+}
 
 /** At most one progress report per 100 ms, and the last one always; none in the first `quietMs` (no flash of a bar). */
 function throttled<P extends ExportProgress | ImportProgress>(report: (progress: P) => void, now: () => number, quietMs = 0) {
@@ -41,20 +47,24 @@ export const backupRoutes: Routes<'export-store' | 'export-saved' | 'import-begi
       const exported = await exportStore({ db, vault: await services.vault(), extensionVersion: ports.version, now: ports.now, tokens: request.tokens, onProgress });
       if (!exported.ok) return exported;
       const fileName = exportFileName(ports.now());
-      try {
-        await putOutboxFile(db, EXPORT_OUTBOX, { blob: new Blob([exported.value as Uint8Array<ArrayBuffer>], { type: 'application/zip' }), fileName, createdAt: ports.now() });
-      } catch {
-        return fail('store-failed', 'The export was made but there is no room to hand it over.', 'Free some disk space, or export without tokens or after deleting old bundles.');
-      }
-      return ok({ outbox: EXPORT_OUTBOX, fileName, size: exported.value.byteLength });
+      // Offered on the extension's own channel, not written to the store: no 122 MB write, no room needed on disk.
+      stopOffers();
+      // Its own random id: never one the import's handover accepts.
+      const handover = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+      const stop = ports.offerFile(handover, new Blob([exported.value as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
+      offers.set(handover, stop);
+      setTimeout(() => offers.get(handover) === stop && (stop(), offers.delete(handover)), OFFER_MS);
+      return ok({ handover, fileName, size: exported.value.byteLength });
     },
   },
   'export-saved': {
     from: ['extension'],
     refused: { ok: false },
-    async handle(_request, _sender, services) {
-      await deleteOutboxFile(await services.db(), EXPORT_OUTBOX);
-      return { ok: true };
+    async handle(request) {
+      const stop = offers.get(String(request.handover));
+      stop?.();
+      offers.delete(String(request.handover));
+      return { ok: stop !== undefined };
     },
   },
   'import-begin': {

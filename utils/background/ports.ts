@@ -44,6 +44,8 @@ export interface BackgroundPorts {
    * origin, no message size limit, no base64); undefined when none comes in time.
    */
   receiveFile(id: string): Promise<Blob | undefined>;
+  /** Offers a file to an extension page that asks for `id` on the same channel (an export for the popup); stops when called. */
+  offerFile(id: string, file: Blob): () => void;
   /** Every message to extension pages (the popup); a closed popup is no error. */
   sendToExtensionPages(message: unknown): void;
   sendToTab(tabId: number, message: unknown): void;

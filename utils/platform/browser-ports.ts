@@ -12,7 +12,7 @@ import { createBytesSaver } from './save-bytes';
 import { chromeOffscreen, offscreenObjectUrls } from './offscreen-document';
 import { bytesToBase64 } from '../shared/bytes';
 import { toolbarButtonOf } from './toolbar-button';
-import { FILE_CHANNEL, wantFile } from '../protocol/file-handover';
+import { FILE_CHANNEL, offerFile, wantFile } from '../protocol/file-handover';
 
 const CONSOLE_UI_SCRIPT = '/content-scripts/console-ui.js';
 
@@ -42,6 +42,7 @@ export function createBrowserPorts(): BackgroundPorts {
     searchDownloads: (query) => browser.downloads.search(query) as Promise<DownloadItemLike[]>,
     // Same-origin only: the extension's pages and this worker (or Firefox's background page), never a content script.
     receiveFile: (id) => wantFile(new BroadcastChannel(FILE_CHANNEL), id),
+    offerFile: (id, file) => offerFile(new BroadcastChannel(FILE_CHANNEL), id, file),
     sendToExtensionPages(message) {
       browser.runtime.sendMessage(message).catch(() => {});
     },

@@ -1,5 +1,5 @@
 /**
- * A file from an extension page to the background as a Blob, not base64 in a runtime message (Chrome refuses
+ * A file between an extension page and the background as a Blob, not base64 in a runtime message (Chrome refuses
  * messages over 64 MiB, and JSON copies the bytes several times). The carrier is a BroadcastChannel: only pages of
  * the extension's own origin (its pages, Chrome's service worker, Firefox's background page) share it; content
  * scripts and web pages have the web page's origin and never reach it. The background asks for the file by the
@@ -7,6 +7,9 @@
  *
  *   popup --import-begin--> background: id      popup --import-store {id}--> background
  *   background --file-wanted {id}--> channel --> popup --file {id, Blob}--> channel --> background
+ *
+ * An export goes the other way on the same channel: the background offers the zip under an id of its own, named in
+ * its answer to 'export-store'; the popup asks for it (wantFile) and says 'export-saved' once the browser has it.
  */
 
 export const FILE_CHANNEL = 'astra-companion:files';

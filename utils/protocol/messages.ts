@@ -91,11 +91,12 @@ export interface BackgroundRequests {
   'token-set-label': { request: { id: string; label: string }; response: Result<{ label?: string }> };
   'token-delete': { request: { id: string }; response: Result<{ id: string }> };
   /**
-   * Everything, as the export zip. Runs where the vault lives; the zip waits in the store's outbox (a message could
-   * not carry it: Chrome's limit is 64 MB of JSON) for the popup to save, which then says 'export-saved'.
+   * Everything, as the export zip. Runs where the vault lives; the background then offers the zip under `handover` on
+   * the extension's BroadcastChannel (a message could not carry it: Chrome's limit is 64 MiB of JSON), the popup takes
+   * it there (utils/protocol/file-handover.ts) and says 'export-saved' once the browser has it.
    */
-  'export-store': { request: { tokens: TokenExportChoice }; response: Result<{ outbox: string; fileName: string; size: number }> };
-  'export-saved': { request: { outbox: string }; response: { ok: boolean } };
+  'export-store': { request: { tokens: TokenExportChoice }; response: Result<{ handover: string; fileName: string; size: number }> };
+  'export-saved': { request: { handover: string }; response: { ok: boolean } };
   /**
    * An import, in two steps: 'import-begin' gives the page a one-time id; 'import-store' with that id has the
    * background take the file from the page over the extension's BroadcastChannel (utils/protocol/file-handover.ts).

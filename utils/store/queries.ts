@@ -6,7 +6,7 @@ import type { BundleRecord } from '../bundle/types';
 import type { DownloadWatch, WarningRecord } from '../downloads/types';
 import type { TokenRecord } from '../token/types';
 import type { IDBPObjectStore, StoreNames } from 'idb';
-import type { BundleFile, CompanionDb, CompanionSchema, OutboxFile, TokenRow } from './schema';
+import type { BundleFile, CompanionDb, CompanionSchema, TokenRow } from './schema';
 import { asCounts, COUNTS_KEY, NO_COUNTS, type StoreCounts } from './counts';
 
 export type { StoreCounts } from './counts';
@@ -47,12 +47,6 @@ export async function listTokens(db: CompanionDb): Promise<TokenRecord[]> {
   return (await tokensWithBoxesIn(db.transaction(['tokens', 'tokenBoxes']))).sort((a, b) => b.capturedAt - a.capturedAt);
 }
 
-/** A file the background left for this page to save (see writes' putOutboxFile). */
-export async function getOutboxFile(db: CompanionDb, key: string): Promise<OutboxFile | undefined> {
-  return db.get('outbox', key);
-}
-
-/** One token with its sealed box (to reveal, copy or export it), read in one transaction. */
 export async function getToken(db: CompanionDb, id: string): Promise<TokenRecord | undefined> {
   const tx = db.transaction(['tokens', 'tokenBoxes']);
   const [row, box] = await Promise.all([tx.objectStore('tokens').get(id), tx.objectStore('tokenBoxes').get(id)]);

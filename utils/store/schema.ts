@@ -13,7 +13,9 @@ import { COUNTS_KEY, CHECKED_KEY, countEverything, NO_COUNTS, type StoreCounts }
 export const DB_NAME = 'astra-companion';
 /**
  * 2: indexes for paging and counting (bundles and tokens by capture time, warnings by creation time), and the outbox:
- * files the background made for an extension page to save (an export is too large for a message).
+ * files the background made for an extension page to save (an export is too large for a message). Since then
+ * exports go to the popup over the extension's BroadcastChannel; the outbox only holds what an older version left,
+ * removed at the background's start (store-upkeep.ts).
  */
 /**
  * 3: each token's sealed box in its own store (`tokenBoxes`), so lists and search never read one, and the counters

@@ -8,7 +8,7 @@ import { clientIdFor } from '../../tests/unit/fixtures/filled-store';
 import { makeSecret, tokenFor } from '../../tests/replica/mint-token';
 import { maskToken } from '../token/token';
 import { createVault } from '../vault/vault';
-import { getOutboxFile, getToken, listTokens, newestTokens, readCounts, tokenSummaries } from './queries';
+import { getToken, listTokens, newestTokens, readCounts, tokenSummaries } from './queries';
 import { DB_VERSION } from './schema';
 
 const popup = { id: TEST_EXTENSION_ID, url: `${TEST_EXTENSION_ORIGIN}popup.html` };
@@ -69,9 +69,9 @@ describe('the upgrade to version 3', () => {
       expect(await handle({ type: 'token-reveal', id: clientId }, popup)).toEqual({ ok: true, value: { token, secret } });
     }
     // The whole store, exported: every token in the CSV, opened from its box.
-    const exported = (await handle({ type: 'export-store', tokens: { mode: 'plain-csv' } }, popup)) as { ok: boolean; value: { outbox: string } };
+    const exported = (await handle({ type: 'export-store', tokens: { mode: 'plain-csv' } }, popup)) as { ok: boolean; value: { handover: string } };
     expect(exported.ok).toBe(true);
-    const zip = await JSZip.loadAsync(await (await getOutboxFile(db, exported.value.outbox))!.blob.arrayBuffer());
+    const zip = await JSZip.loadAsync(await ports.offered.get(exported.value.handover)!.arrayBuffer());
     const csvName = Object.keys(zip.files).find((n) => n.endsWith('.csv'))!;
     const csv = await zip.file(csvName)!.async('string');
     for (const { token } of plain) expect(csv).toContain(token);

@@ -201,18 +201,9 @@ async function learnNames(db: CompanionDb, key: string, names: Record<string, st
   return added;
 }
 
-/** Leaves a file for an extension page to save; one per key, so a newer export replaces an unsaved one. */
-export async function putOutboxFile(db: CompanionDb, key: string, file: OutboxFile): Promise<void> {
-  await db.put('outbox', file, key);
-}
-
-export async function deleteOutboxFile(db: CompanionDb, key: string): Promise<void> {
-  await db.delete('outbox', key);
-}
-
 /**
- * Outbox files made before `before`: an export the popup never saved (it closed, or the save failed). A file is
- * saved seconds after it is made, so the background's start removes what is older than a few minutes. Returns the keys.
+ * Outbox files made before `before`: exports an older version left in the store for a popup that never saved them
+ * (exports now go to the popup over the extension's channel, not through the store). Returns the keys.
  */
 export async function deleteStaleOutboxFiles(db: CompanionDb, before: number): Promise<string[]> {
   const tx = db.transaction('outbox', 'readwrite');

@@ -1,8 +1,7 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { askBackground } from '@/utils/protocol/messages';
-import { FILE_CHANNEL, offerFile } from '@/utils/protocol/file-handover';
+import { FILE_CHANNEL, offerFile, wantFile } from '@/utils/protocol/file-handover';
 import { fail, ok } from '@/utils/shared/result';
-import { getOutboxFile } from '@/utils/store/queries';
 import { BackupProgress } from './BackupProgress';
 import { ExportPanel } from './ExportPanel';
 import type { TabProps } from '../shared/tab-props';
@@ -18,6 +17,8 @@ function saveInBrowser(bytes: Uint8Array | Blob, fileName: string) {
 /** The Backup tab: export and import run in the background, where the vault lives. Loaded when first opened. */
 export default function BackupTab(props: TabProps) {
   const { data, runtime } = props;
+  // The export being handed over, told to the background once saved.
+  const handover = useRef<string | undefined>(undefined);
   const [locked, setLocked] = useState(false);
   useEffect(() => {
     askBackground(runtime, 'vault-status', {}).then((status) => setLocked(status.ok && status.value.locked), () => {});
@@ -29,14 +30,18 @@ export default function BackupTab(props: TabProps) {
       exportAll={async (tokens: TokenExportChoice) => {
         const answer = await askBackground(runtime, 'export-store', { tokens });
         if (!answer.ok) return answer;
-        // The zip waits in the store: a file, not a copy in a message; it is let go once the browser has it.
-        const file = data.db ? await getOutboxFile(data.db, answer.value.outbox) : undefined;
+        // The zip comes as a Blob over the extension's own channel (not a copy in a message), under the id it named.
+        const file = await wantFile(new BroadcastChannel(FILE_CHANNEL), answer.value.handover);
         if (!file) return fail('zip-failed', 'The export could not be handed over.', 'Export again.');
-        return ok(file.blob);
+        handover.current = answer.value.handover;
+        return ok(file);
       }}
       saveFile={async (bytes, fileName) => {
         await (props.saveFile ?? saveInBrowser)(bytes, fileName);
-        if (bytes instanceof Blob) void askBackground(runtime, 'export-saved', { outbox: 'export' }).catch(() => undefined);
+        // The browser has it: the background may let its copy go.
+        const taken = handover.current;
+        handover.current = undefined;
+        if (taken) void askBackground(runtime, 'export-saved', { handover: taken }).catch(() => undefined);
       }}
       importAll={async (file, options) => {
         // The file goes as a Blob over the extension's own BroadcastChannel, under an id only the background issues.
