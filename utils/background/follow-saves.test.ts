@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { describeSave } from '../downloads/save-outcome-text';
-import { createSaveFollower } from './follow-saves';
+import { createSaveFollower, saveAndFollow } from './follow-saves';
 import type { DownloadItemLike } from './watch-downloads';
 
 const nothingYet = { searchDownloads: async (): Promise<DownloadItemLike[]> => [] };
@@ -47,5 +47,18 @@ describe('following a save to its end', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('turns a start the browser refuses into words, not an exception (a Save As cancelled before the download exists)', async () => {
+    const saves = createSaveFollower(nothingYet);
+    const cancelled = await saveAndFollow(() => Promise.reject(new Error('Download canceled')), saves, 'a.zip');
+    expect(describeSave(cancelled)).toBe('Saving was cancelled.');
+    const refused = await saveAndFollow(() => Promise.reject(new Error('Invalid filename')), saves, 'a.zip');
+    expect(describeSave(refused)).toBe('Saving failed (the browser refused to start the download): try again.');
+    const noted: number[] = [];
+    const started = saveAndFollow(async () => 5, saves, 'a.zip', async (id) => void noted.push(id));
+    saves.onChanged({ id: 5, state: { current: 'complete' } });
+    expect(await started).toEqual({ state: 'saved', fileName: 'a.zip' });
+    expect(noted).toEqual([5]);
   });
 });

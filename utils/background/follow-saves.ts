@@ -68,3 +68,23 @@ export function createSaveFollower(deps: { searchDownloads(query: { id: number }
     },
   };
 }
+
+/**
+ * Starts a save and follows it: how it ended. A start the browser refuses is an outcome too (a Save As dialog
+ * cancelled before the download exists rejects in some browsers), never an exception for the caller.
+ */
+export async function saveAndFollow(
+  start: () => Promise<number>,
+  follower: Pick<SaveFollower, 'outcomeOf'>,
+  fileName: string,
+  onStarted?: (downloadId: number) => Promise<unknown>,
+): Promise<SaveOutcome> {
+  let id: number;
+  try {
+    id = await start();
+  } catch (error) {
+    return /cancel/i.test(String((error as Error | undefined)?.message ?? error)) ? { state: 'failed', reason: 'USER_CANCELED' } : { state: 'failed', reason: 'the browser refused to start the download' };
+  }
+  await onStarted?.(id).catch(() => undefined);
+  return follower.outcomeOf(id, fileName);
+}

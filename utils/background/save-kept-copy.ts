@@ -7,6 +7,7 @@ import type { SaveOutcome } from '../downloads/types';
 import { fail, ok, type Result } from '../shared/result';
 import type { CompanionDb } from '../store/schema';
 import { getBundle, getBundleFile } from '../store/queries';
+import { saveAndFollow } from './follow-saves';
 import type { FileToSave } from './ports';
 import type { DownloadWatcher } from './watch-downloads';
 
@@ -23,8 +24,7 @@ export function createSaveKeptCopy(deps: SaveKeptCopyDeps) {
     const db = await deps.db();
     const [record, file] = await Promise.all([getBundle(db, bundleId), getBundleFile(db, bundleId)]);
     if (!record || !file) return fail('no-copy', 'Astra Companion has no verified copy of this bundle.', "Get a fresh link from the database's Connect tab.");
-    const downloadId = await deps.saveFile({ bytes: file.bytes, fileName: record.fileName, mime: 'application/zip', saveAs: true });
-    await deps.watcher.noteOwnSave(downloadId, bundleId).catch(() => undefined);
-    return ok(await deps.outcomeOf(downloadId, record.fileName));
+    const start = () => deps.saveFile({ bytes: file.bytes, fileName: record.fileName, mime: 'application/zip', saveAs: true });
+    return ok(await saveAndFollow(start, deps, record.fileName, (downloadId) => deps.watcher.noteOwnSave(downloadId, bundleId)));
   };
 }

@@ -26,7 +26,7 @@ import { createVault, type Vault } from '../vault/vault';
 import { createRequestHandler, type SenderInfo } from './handle-requests';
 import { fetchBundle } from './keep-bundle';
 import type { BackgroundPorts, FileToSave } from './ports';
-import { createSaveFollower } from './follow-saves';
+import { createSaveFollower, saveAndFollow } from './follow-saves';
 import { createSaveKeptCopy } from './save-kept-copy';
 import { CLIPBOARD_ALARM, onClipboardAlarm, scheduleClipboardClear, type ClipboardScheduleDeps } from './schedule-clipboard-clear';
 import { createWarningActions, downloadWarningMessage } from './warning-actions';
@@ -111,13 +111,7 @@ export function startBackground(ports: BackgroundPorts, options: BackgroundOptio
 
   const saves = createSaveFollower({ searchDownloads: ports.searchDownloads });
   const saveKeptCopy = createSaveKeptCopy({ db, saveFile: ports.saveFile, outcomeOf: saves.outcomeOf, watcher });
-  async function saveFile(file: FileToSave): Promise<SaveOutcome> {
-    const started = await ports.saveFile(file).then(
-      (id) => ({ id }),
-      () => null,
-    );
-    return started ? saves.outcomeOf(started.id, file.fileName) : { state: 'failed', reason: 'the browser refused to start the download' };
-  }
+  const saveFile = (file: FileToSave): Promise<SaveOutcome> => saveAndFollow(() => ports.saveFile(file), saves, file.fileName);
 
   const warningActions = createWarningActions({ db, saveKeptCopy, openTab: ports.openTab, downloadUrl: ports.downloadUrl, now: ports.now, browser: ports.browser, announce });
 
